@@ -1,0 +1,197 @@
+/**
+ * A small typed builder for ONNX graphs: declare inputs/outputs, add
+ * initializers and nodes, get deterministic model bytes. Node and value names
+ * are made unique with a counter, never with randomness or time, so the same
+ * build steps always produce the same file.
+ */
+import {
+  encodeOnnxModel,
+  OnnxAttributeType,
+  OnnxDataType,
+  type AttributeMessage,
+  type ModelMessage,
+  type NodeMessage,
+  type TensorMessage,
+  type ValueInfoMessage,
+} from './proto';
+
+/** A dimension: a fixed size or a symbolic name for a dynamic one. */
+export type Dim = number | string;
+
+/** Float attributes must be marked, since a JS number cannot say whether `1` is an int or a float. */
+export interface FloatAttr {
+  kind: 'float';
+  value: number;
+}
+export interface FloatsAttr {
+  kind: 'floats';
+  value: number[];
+}
+export const float = (value: number): FloatAttr => ({ kind: 'float', value });
+export const floats = (value: number[]): FloatsAttr => ({ kind: 'floats', value });
+
+/** number → INT, number[] → INTS, string → STRING; floats via `float()` / `floats()`. */
+export type AttrValue = number | number[] | string | FloatAttr | FloatsAttr;
+
+export interface ModelOptions {
+  /** Default-domain opset version the graph's ops follow. */
+  opset: number;
+  producerName: string;
+  producerVersion: string;
+  docString?: string;
+  metadata?: Record<string, string>;
+}
+
+/** IR version 8 is what opsets up to 18 pair with; every ONNX Runtime since 1.14 reads it. */
+const IR_VERSION = 8;
+
+export class OnnxGraphBuilder {
+  private readonly nodes: NodeMessage[] = [];
+  private readonly initializers: TensorMessage[] = [];
+  private readonly inputs: ValueInfoMessage[] = [];
+  private readonly outputs: ValueInfoMessage[] = [];
+  private readonly usedNames = new Set<string>();
+  private counter = 0;
+
+  constructor(private readonly graphName: string) {}
+
+  /** Returns `hint` if unused, else `hint_<n>`; reserves the result. */
+  uniqueName(hint: string): string {
+    let name = hint;
+    while (this.usedNames.has(name)) name = `${hint}_${++this.counter}`;
+    this.usedNames.add(name);
+    return name;
+  }
+
+  addInput(name: string, elemType: OnnxDataType, dims: Dim[]): string {
+    this.usedNames.add(name);
+    this.inputs.push(valueInfo(name, elemType, dims));
+    return name;
+  }
+
+  /** Declares an existing value as a graph output (an Identity renames it when `name` differs). */
+  addOutput(value: string, name: string, elemType: OnnxDataType, dims: Dim[]): void {
+    if (value !== name) this.node('Identity', [value], {}, { outputs: [name] });
+    this.outputs.push(valueInfo(name, elemType, dims));
+  }
+
+  addFloatTensor(hint: string, dims: number[], values: Float32Array | number[]): string {
+    const data = values instanceof Float32Array ? values : Float32Array.from(values);
+    return this.addInitializer(hint, OnnxDataType.FLOAT, dims, bytesOf(data));
+  }
+
+  addInt64Tensor(hint: string, dims: number[], values: ArrayLike<number>): string {
+    const data = new BigInt64Array(values.length);
+    for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]!);
+    return this.addInitializer(hint, OnnxDataType.INT64, dims, bytesOf(data));
+  }
+
+  addInt32Tensor(hint: string, dims: number[], values: ArrayLike<number>): string {
+    return this.addInitializer(hint, OnnxDataType.INT32, dims, bytesOf(Int32Array.from(values as ArrayLike<number>)));
+  }
+
+  /** A 1-D int64 constant, the form ONNX wants for shapes, axes, starts/ends. */
+  int64s(hint: string, values: number[]): string {
+    return this.addInt64Tensor(hint, [values.length], values);
+  }
+
+  /** A scalar float constant. */
+  scalar(hint: string, value: number): string {
+    return this.addFloatTensor(hint, [], [value]);
+  }
+
+  addInitializer(hint: string, dataType: OnnxDataType, dims: number[], rawData: Uint8Array): string {
+    const name = this.uniqueName(hint);
+    this.initializers.push({ name, dims: [...dims], dataType, rawData });
+    return name;
+  }
+
+  /**
+   * Adds a node. `outputs` is either a count (names derived from the node
+   * name) or explicit names. Returns the output names.
+   */
+  node(
+    opType: string,
+    inputs: string[],
+    attributes: Record<string, AttrValue> = {},
+    options: { name?: string; outputs?: number | string[] } = {},
+  ): string[] {
+    const name = this.uniqueName(options.name ?? opType);
+    const outputSpec = options.outputs ?? 1;
+    const outputs =
+      typeof outputSpec === 'number'
+        ? Array.from({ length: outputSpec }, (_, i) => this.uniqueName(i === 0 ? name : `${name}:${i}`))
+        : outputSpec.map((output) => {
+            this.usedNames.add(output);
+            return output;
+          });
+    this.nodes.push({
+      name,
+      opType,
+      input: inputs,
+      output: outputs,
+      attribute: Object.keys(attributes)
+        .sort()
+        .map((key) => toAttribute(key, attributes[key]!)),
+    });
+    return outputs;
+  }
+
+  /** Single-output shorthand for `node`. */
+  op(opType: string, inputs: string[], attributes: Record<string, AttrValue> = {}, name?: string): string {
+    return this.node(opType, inputs, attributes, name === undefined ? {} : { name })[0]!;
+  }
+
+  toModel(options: ModelOptions): ModelMessage {
+    const metadata = options.metadata ?? {};
+    return {
+      irVersion: IR_VERSION,
+      producerName: options.producerName,
+      producerVersion: options.producerVersion,
+      ...(options.docString === undefined ? {} : { docString: options.docString }),
+      opsetImport: [{ domain: '', version: options.opset }],
+      metadataProps: Object.keys(metadata)
+        .sort()
+        .map((key) => ({ key, value: metadata[key]! })),
+      graph: {
+        name: this.graphName,
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
+    };
+  }
+
+  serialize(options: ModelOptions): Uint8Array {
+    return encodeOnnxModel(this.toModel(options));
+  }
+}
+
+function valueInfo(name: string, elemType: OnnxDataType, dims: Dim[]): ValueInfoMessage {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) },
+      },
+    },
+  };
+}
+
+function toAttribute(name: string, value: AttrValue): AttributeMessage {
+  if (typeof value === 'string') return { name, type: OnnxAttributeType.STRING, s: new TextEncoder().encode(value) };
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) throw new Error(`attribute ${name}: ${value} is not an integer; wrap floats in float()`);
+    return { name, type: OnnxAttributeType.INT, i: value };
+  }
+  if (Array.isArray(value)) return { name, type: OnnxAttributeType.INTS, ints: value };
+  if (value.kind === 'float') return { name, type: OnnxAttributeType.FLOAT, f: value.value };
+  return { name, type: OnnxAttributeType.FLOATS, floats: value.value };
+}
+
+/** Little-endian bytes of a typed array (ONNX raw_data is little-endian; so is every platform Node runs on). */
+function bytesOf(array: Float32Array | Int32Array | BigInt64Array): Uint8Array {
+  return new Uint8Array(array.buffer.slice(array.byteOffset, array.byteOffset + array.byteLength));
+}
