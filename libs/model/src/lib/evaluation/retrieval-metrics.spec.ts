@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { averagePrecisionOfRanking, cosineSimilarityOf, retrievalMetrics } from './retrieval-metrics.ts';
+
+const vector = (...values: number[]) => Float32Array.from(values);
+
+describe('averagePrecisionOfRanking', () => {
+  it('is 1 when every positive comes first', () => {
+    expect(averagePrecisionOfRanking([true, true, false, false])).toBe(1);
+  });
+
+  it('averages precision at each positive rank (hand-computed)', () => {
+    // positives at ranks 2 and 4: (1/2 + 2/4) / 2 = 0.5
+    expect(averagePrecisionOfRanking([false, true, false, true])).toBeCloseTo(0.5, 12);
+    // positives at ranks 1, 3, 6: (1/1 + 2/3 + 3/6) / 3 = 0.722222...
+    expect(averagePrecisionOfRanking([true, false, true, false, false, true])).toBeCloseTo(13 / 18, 12);
+  });
+
+  it('is 0 without positives', () => {
+    expect(averagePrecisionOfRanking([false, false])).toBe(0);
+  });
+});
+
+describe('cosineSimilarityOf', () => {
+  it('ignores magnitude and treats zero vectors as dissimilar', () => {
+    expect(cosineSimilarityOf(vector(1, 0), vector(5, 0))).toBeCloseTo(1, 12);
+    expect(cosineSimilarityOf(vector(1, 0), vector(0, 3))).toBeCloseTo(0, 12);
+    expect(cosineSimilarityOf(vector(0, 0), vector(1, 1))).toBe(0);
+  });
+
+  it('rejects vectors of different lengths', () => {
+    expect(() => cosineSimilarityOf(vector(1), vector(1, 2))).toThrow(/lengths differ/);
+  });
+});
+
+describe('retrievalMetrics', () => {
+  it('ranks the gallery by cosine and averages AP and rank-1 over queries', () => {
+    const gallery = {
+      embeddings: [vector(1, 0), vector(0.8, 0.6), vector(0, 1), vector(0.6, 0.8)],
+      labels: ['a', 'b', 'b', 'a'],
+    };
+    const queries = {
+      // query a ranks gallery as [0 a, 1 b, 3 a, 2 b]: AP = (1 + 2/3) / 2, rank-1 hit
+      // query b ranks gallery as [2 b, 3 a, 1 b, 0 a]: AP = (1 + 2/3) / 2, rank-1 hit
+      // query c has no positive in the gallery: skipped
+      embeddings: [vector(1, 0.01), vector(0, 1), vector(1, 1)],
+      labels: ['a', 'b', 'c'],
+    };
+    const metrics = retrievalMetrics(queries, gallery);
+    expect(metrics.evaluatedQueries).toBe(2);
+    expect(metrics.meanAveragePrecision).toBeCloseTo(5 / 6, 12);
+    expect(metrics.top1).toBe(1);
+  });
+
+  it('counts a rank-1 miss', () => {
+    const metrics = retrievalMetrics(
+      { embeddings: [vector(1, 0)], labels: ['a'] },
+      { embeddings: [vector(1, 0.1), vector(0, 1)], labels: ['b', 'a'] },
+    );
+    // positive at rank 2: AP = 1/2
+    expect(metrics).toEqual({ meanAveragePrecision: 0.5, top1: 0, evaluatedQueries: 1 });
+  });
+
+  it('rejects embeddings and labels of different lengths', () => {
+    expect(() => retrievalMetrics({ embeddings: [vector(1)], labels: [] }, { embeddings: [], labels: [] })).toThrow(
+      /queries: 1 embeddings but 0 labels/,
+    );
+  });
+});
