@@ -1,0 +1,138 @@
+/**
+ * The model manifest: everything a runtime needs to run a model package
+ * (`model.onnx` + `manifest.json`), validated once with zod. Nothing is
+ * guessed from file names. Unknown keys are rejected so a misspelt field
+ * (`scoreTreshold`) fails loudly instead of silently using a default.
+ */
+import { z } from 'zod';
+import { ModelError } from '../errors/model-error.js';
+
+const rgbTriple = z.tuple([z.number(), z.number(), z.number()]);
+const tensorName = z.string().min(1);
+
+const resizeSchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('letterbox'),
+    /** 0..255 pixel value the canvas is filled with before normalisation. */
+    padValue: z.number().min(0).max(255).default(0),
+    anchor: z.enum(['top-left', 'center']).default('top-left'),
+  }),
+  z.strictObject({ mode: z.literal('stretch') }),
+]);
+
+const inputSchema = z.strictObject({
+  name: tensorName,
+  layout: z.enum(['NCHW', 'NHWC']),
+  height: z.number().int().positive().max(8192),
+  width: z.number().int().positive().max(8192),
+  resize: resizeSchema,
+  colorOrder: z.enum(['RGB', 'BGR']),
+  /** value = ((pixel 0..255 * scale) - mean) / std, per channel in colorOrder. */
+  scale: z.number().positive(),
+  mean: rgbTriple,
+  std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
+});
+
+export const DECODERS = ['end-to-end', 'centernet', 'yolox', 'yolov8'] as const;
+export type DecoderName = (typeof DECODERS)[number];
+
+/** Output tensor names each decoder needs, by role. */
+export const DECODER_TENSORS: Record<DecoderName, readonly string[]> = {
+  'end-to-end': ['boxes', 'scores'],
+  centernet: ['detections'],
+  yolox: ['output'],
+  yolov8: ['output'],
+};
+
+const outputSchema = z.strictObject({
+  decoder: z.enum(DECODERS),
+  tensors: z.record(z.string(), tensorName),
+  personClass: z.number().int().min(0).default(0),
+  scoreThreshold: z.number().min(0).max(1),
+  iouThreshold: z.number().min(0).max(1),
+  maxDetections: z.number().int().positive().max(10_000),
+});
+
+const embeddingSchema = z.strictObject({
+  tensor: tensorName,
+  dimension: z.number().int().positive().max(65_536),
+  /** true when the model already L2-normalises; otherwise the runtime does. */
+  normalized: z.boolean(),
+});
+
+const manifestSchema = z
+  .strictObject({
+    schemaVersion: z.literal(1),
+    id: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+'),
+    version: z.string().min(1),
+    role: z.enum(['student', 'teacher']),
+    family: z.enum(['end-to-end', 'centernet', 'yolox', 'yolov8', 'reid-embedder']),
+    // A bare file name: a manifest must not point outside its own folder.
+    file: z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'must be a file name inside the model folder'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+    license: z.string().min(1),
+    source: z.string().min(1),
+    input: inputSchema,
+    output: outputSchema.optional(),
+    embedding: embeddingSchema.optional(),
+    alignedWith: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').optional(),
+  })
+  .superRefine((manifest, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (manifest.family === 'reid-embedder') {
+      if (!manifest.embedding) issue(['embedding'], 'required for family "reid-embedder"');
+      if (manifest.output) issue(['output'], 'not allowed for family "reid-embedder" (an embedder has no detector output)');
+      return;
+    }
+    if (!manifest.output) {
+      issue(['output'], `required for detector family "${manifest.family}"`);
+      return;
+    }
+    if (manifest.output.decoder !== manifest.family) {
+      issue(['output', 'decoder'], `must equal family "${manifest.family}"`);
+    }
+    for (const role of DECODER_TENSORS[manifest.output.decoder]) {
+      if (!manifest.output.tensors[role]) {
+        issue(['output', 'tensors', role], `required by decoder "${manifest.output.decoder}"`);
+      }
+    }
+    if (manifest.family === 'end-to-end' && !manifest.embedding) {
+      issue(['embedding'], 'required for family "end-to-end" (it outputs embeddings per box)');
+    }
+    if (manifest.family !== 'end-to-end' && manifest.embedding) {
+      issue(['embedding'], `not supported for family "${manifest.family}": pair it with a reid-embedder instead`);
+    }
+    const declaredEmbeddings = manifest.output.tensors['embeddings'];
+    if (manifest.embedding && declaredEmbeddings && declaredEmbeddings !== manifest.embedding.tensor) {
+      issue(['output', 'tensors', 'embeddings'], `must equal embedding.tensor "${manifest.embedding.tensor}"`);
+    }
+  });
+
+export type ModelManifest = z.output<typeof manifestSchema>;
+export type ManifestInput = ModelManifest['input'];
+export type ManifestOutput = NonNullable<ModelManifest['output']>;
+export type ManifestEmbedding = NonNullable<ModelManifest['embedding']>;
+export type ResizeSpec = ManifestInput['resize'];
+
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(root)' : path.map(String).join('.');
+}
+
+/**
+ * Validates parsed JSON (or a JSON string) as a manifest.
+ * Throws ModelError INVALID_MANIFEST listing every bad field by its dotted path.
+ */
+export function parseManifest(json: unknown): ModelManifest {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (error) {
+      throw new ModelError('INVALID_MANIFEST', `manifest is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const result = manifestSchema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${fieldName(issue.path)}: ${issue.message}`);
+  throw new ModelError('INVALID_MANIFEST', `invalid manifest: ${problems.join('; ')}`);
+}

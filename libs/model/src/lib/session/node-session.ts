@@ -1,0 +1,69 @@
+/**
+ * onnxruntime-node session wrapper. Execution providers are tried in the
+ * configured order; one that cannot start here (no CUDA libraries, no WebGPU
+ * adapter) is skipped with its reason logged, so ['webgpu', 'cpu'] degrades
+ * to CPU instead of failing. Node-only: imported from src/node.ts alone.
+ */
+import * as ort from 'onnxruntime-node';
+import { asModelError, ModelError } from '../errors/model-error.js';
+import type { Float32Tensor } from '../image/input-tensor.js';
+import type { TensorInfo } from '../manifest/manifest-checks.js';
+import type { ModelOutputs } from '../postprocess/decode-detections.js';
+import type { InferenceRunner, SessionOptions } from '../runtime/inference-runner.js';
+
+function tensorInfo(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
+  return metadata.map((value) => (value.isTensor ? { name: value.name, shape: [...value.shape] } : { name: value.name }));
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
+}
+
+async function createSession(modelBytes: Uint8Array, options: SessionOptions, modelId: string) {
+  const providers = options.executionProviders?.length ? options.executionProviders : ['cpu'];
+  const log = options.log ?? ((message: string) => console.warn(message));
+  const failures: string[] = [];
+  for (const provider of providers) {
+    try {
+      const session = await ort.InferenceSession.create(modelBytes, {
+        executionProviders: [provider],
+        ...(options.intraOpThreads ? { intraOpNumThreads: options.intraOpThreads } : {}),
+        graphOptimizationLevel: 'all',
+      });
+      if (failures.length > 0) log(`model "${modelId}": using execution provider "${provider}" (${failures.join('; ')})`);
+      return { session, provider };
+    } catch (error) {
+      failures.push(`"${provider}" unavailable: ${firstLine(error)}`);
+    }
+  }
+  throw new ModelError('INFERENCE_FAILED', `model "${modelId}": no execution provider could start (${failures.join('; ')})`);
+}
+
+/** A runner over onnxruntime-node; the session is created from bytes already checksum-verified. */
+export async function createNodeRunner(modelBytes: Uint8Array, options: SessionOptions, modelId: string): Promise<InferenceRunner> {
+  const { session, provider } = await createSession(modelBytes, options, modelId);
+  return {
+    signature: { inputs: tensorInfo(session.inputMetadata), outputs: tensorInfo(session.outputMetadata) },
+    executionProvider: provider,
+    async run(feeds: Record<string, Float32Tensor>, outputNames: readonly string[]): Promise<ModelOutputs> {
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', tensor.data, tensor.dims);
+      let results: ort.InferenceSession.OnnxValueMapType;
+      try {
+        results = await session.run(ortFeeds, [...outputNames]);
+      } catch (error) {
+        throw asModelError(error, 'INFERENCE_FAILED', `model "${modelId}" run failed`);
+      }
+      const outputs: ModelOutputs = {};
+      for (const name of outputNames) {
+        const value = results[name];
+        if (!value || value.type !== 'float32') {
+          throw new ModelError('INFERENCE_FAILED', `model "${modelId}" output "${name}" is ${value ? value.type : 'missing'}; expected float32`);
+        }
+        outputs[name] = { data: value.data as Float32Array, dims: [...value.dims] };
+      }
+      return outputs;
+    },
+    release: () => session.release(),
+  };
+}
