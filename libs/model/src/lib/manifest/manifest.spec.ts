@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { ModelError } from '../errors/model-error.js';
+import { checkManifestAgainstSignature, sha256Hex, verifyModelChecksum } from './manifest-checks.js';
+import { parseManifest } from './manifest-schema.js';
+
+const yolox = {
+  schemaVersion: 1,
+  id: 'yolox-nano-person',
+  version: '1',
+  role: 'student',
+  family: 'yolox',
+  file: 'model.onnx',
+  sha256: 'a'.repeat(64),
+  license: 'Apache-2.0',
+  source: 'test',
+  input: { name: 'images', layout: 'NCHW', height: 192, width: 192, resize: { mode: 'letterbox', padValue: 114, anchor: 'top-left' }, colorOrder: 'BGR', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] },
+  output: { decoder: 'yolox', tensors: { output: 'output' }, personClass: 0, scoreThreshold: 0.3, iouThreshold: 0.5, maxDetections: 100 },
+};
+
+function errorOf(work: () => unknown): ModelError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof ModelError) return error;
+    throw error;
+  }
+  throw new Error('expected a ModelError');
+}
+
+describe('parseManifest', () => {
+  it('accepts a valid manifest and fills defaults', () => {
+    const { resize } = parseManifest({ ...yolox, input: { ...yolox.input, resize: { mode: 'letterbox' } } }).input;
+    expect(resize).toEqual({ mode: 'letterbox', padValue: 0, anchor: 'top-left' });
+  });
+
+  it('names each bad field', () => {
+    const error = errorOf(() => parseManifest({ ...yolox, input: { ...yolox.input, layout: 'CHW', mean: [0, 0] } }));
+    expect(error.code).toBe('INVALID_MANIFEST');
+    expect(error.message).toMatch(/input\.layout: .*"NCHW"\|"NHWC"/);
+    expect(error.message).toMatch(/input\.mean/);
+  });
+
+  it('rejects a misspelt (unknown) key instead of silently defaulting', () => {
+    const output = { ...yolox.output, scoreTreshold: 0.3 };
+    expect(errorOf(() => parseManifest({ ...yolox, output })).message).toMatch(/output: Unrecognized key.*scoreTreshold/);
+  });
+
+  it('checks cross-field rules: decoder vs family, decoder tensors, embedder sections', () => {
+    expect(errorOf(() => parseManifest({ ...yolox, output: { ...yolox.output, decoder: 'yolov8' } })).message).toMatch(/output\.decoder: must equal family "yolox"/);
+    expect(errorOf(() => parseManifest({ ...yolox, output: { ...yolox.output, tensors: {} } })).message).toMatch(/output\.tensors\.output: required/);
+    expect(errorOf(() => parseManifest({ ...yolox, family: 'reid-embedder' })).message).toMatch(/embedding: required/);
+  });
+
+  it('refuses a file path that leaves the model folder', () => {
+    expect(errorOf(() => parseManifest({ ...yolox, file: '../../etc/passwd' })).message).toMatch(/^invalid manifest: file:/);
+  });
+
+  it('reports JSON syntax errors as INVALID_MANIFEST', () => {
+    expect(errorOf(() => parseManifest('{"schemaVersion": 1,')).code).toBe('INVALID_MANIFEST');
+  });
+});
+
+describe('checkManifestAgainstSignature', () => {
+  const manifest = parseManifest(yolox);
+  const signature = {
+    inputs: [{ name: 'images', shape: [1, 3, 192, 192] }],
+    outputs: [{ name: 'output', shape: [1, 756, 6] }],
+  };
+
+  it('passes when names and static dims agree', () => {
+    expect(() => checkManifestAgainstSignature(manifest, signature)).not.toThrow();
+    expect(() => checkManifestAgainstSignature(manifest, { ...signature, inputs: [{ name: 'images', shape: ['batch', 3, 'h', 'w'] }] })).not.toThrow();
+  });
+
+  it('names the wrong input and lists the real ones', () => {
+    const error = errorOf(() => checkManifestAgainstSignature(parseManifest({ ...yolox, input: { ...yolox.input, name: 'image' } }), signature));
+    expect(error.code).toBe('MANIFEST_MISMATCH');
+    expect(error.message).toContain('input.name names input "image" but the ONNX graph\'s inputs are "images"');
+  });
+
+  it('catches a static size that differs from input.height', () => {
+    const error = errorOf(() => checkManifestAgainstSignature(parseManifest({ ...yolox, input: { ...yolox.input, height: 320 } }), signature));
+    expect(error.message).toMatch(/input\.height is 320 but "images" has 192/);
+  });
+
+  it('catches an NHWC manifest for an NCHW graph', () => {
+    const error = errorOf(() => checkManifestAgainstSignature(parseManifest({ ...yolox, input: { ...yolox.input, layout: 'NHWC' } }), signature));
+    expect(error.message).toMatch(/input channels is 3 but "images" has 192 at axis 3/);
+  });
+
+  it('catches a missing output tensor', () => {
+    const error = errorOf(() => checkManifestAgainstSignature(parseManifest({ ...yolox, output: { ...yolox.output, tensors: { output: 'dets' } } }), signature));
+    expect(error.message).toMatch(/output\.tensors\.output names output "dets"/);
+  });
+});
+
+describe('verifyModelChecksum', () => {
+  it('hashes with sha256 and rejects a mismatch with CHECKSUM_MISMATCH', async () => {
+    const bytes = new TextEncoder().encode('abc');
+    const digest = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+    expect(await sha256Hex(bytes)).toBe(digest);
+    await expect(verifyModelChecksum(parseManifest({ ...yolox, sha256: digest }), bytes)).resolves.toBeUndefined();
+    await expect(verifyModelChecksum(parseManifest(yolox), bytes)).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' });
+  });
+});
