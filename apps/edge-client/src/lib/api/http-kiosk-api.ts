@@ -1,0 +1,122 @@
+// KioskApi over the platform's HTTP API: `PUT /v1/blobs` for images and GraphQL
+// at `/graphql` (typed documents from @person-search/schema) for the rest; the
+// key travels as a bearer token.
+import { IngestFrameDocument, ModelsDocument, SearchPersonDocument } from '@person-search/schema';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql/language/printer.js';
+import { ApiError, apiErrorCodeFrom } from './api-error.js';
+import type { IngestFrameRequest, KioskApi, SearchRequest, SearchResult, StudentModelLocation, UploadedBlob } from './kiosk-api.js';
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export class HttpKioskApi implements KioskApi {
+  private readonly printed = new WeakMap<object, string>();
+
+  constructor(
+    private readonly apiBase: string,
+    private readonly apiKey: string,
+  ) {}
+
+  async uploadBlob(image: Blob): Promise<UploadedBlob> {
+    const response = await this.send(`${this.apiBase}/v1/blobs`, {
+      method: 'PUT',
+      headers: { 'content-type': image.type || 'image/jpeg' },
+      body: image,
+    });
+    const body = (await response.json()) as UploadedBlob;
+    return { blobId: body.blobId, width: body.width, height: body.height };
+  }
+
+  async ingestFrame(request: IngestFrameRequest): Promise<{ imageId: string }> {
+    const data = await this.graphql(IngestFrameDocument, { input: request });
+    return { imageId: data.ingestFrame.image.id };
+  }
+
+  async searchPerson(request: SearchRequest): Promise<SearchResult> {
+    const data = await this.graphql(SearchPersonDocument, {
+      input: {
+        query: { photo: { blobId: request.blobId, box: request.box } },
+        galleryIds: request.galleryIds.length > 0 ? request.galleryIds : undefined,
+        topK: request.topK,
+      },
+    });
+    return {
+      totalMs: data.searchPerson.stats.totalMs,
+      hits: data.searchPerson.hits.map(({ rank, score, detection }) => ({
+        rank,
+        score,
+        detectionId: detection.id,
+        box: { x1: detection.box.x1, y1: detection.box.y1, x2: detection.box.x2, y2: detection.box.y2 },
+        capturedAt: detection.capturedAt,
+        galleryName: detection.gallery.name,
+        imageUrl: this.absolute(detection.image.url),
+        imageWidth: detection.image.width,
+        imageHeight: detection.image.height,
+        cropUrl: this.absolute(detection.cropUrl),
+      })),
+    };
+  }
+
+  async activeStudent(): Promise<StudentModelLocation> {
+    const { student } = (await this.graphql(ModelsDocument, {})).models;
+    if (!student?.manifestUrl || !student.modelUrl) throw new ApiError('NOT_FOUND', 'The API has no student model for edges');
+    return {
+      id: student.id,
+      version: student.version,
+      sha256: student.sha256,
+      manifestUrl: this.absolute(student.manifestUrl),
+      modelUrl: this.absolute(student.modelUrl),
+    };
+  }
+
+  async imageObjectUrl(url: string): Promise<string> {
+    const response = await this.send(url, { method: 'GET' });
+    return URL.createObjectURL(await response.blob());
+  }
+
+  private async graphql<Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables): Promise<Result> {
+    let query = this.printed.get(document);
+    if (!query) this.printed.set(document, (query = print(document)));
+    const response = await this.send(`${this.apiBase}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as GraphQLResponse<Result>;
+    const first = body.errors?.[0];
+    if (first) throw new ApiError(apiErrorCodeFrom(first.extensions?.code, response.status), first.message);
+    if (!body.data) throw new ApiError('INTERNAL_SERVER_ERROR', 'GraphQL answer without data');
+    return body.data;
+  }
+
+  /** fetch with the key; HTTP errors become ApiError with the server's code when it sent one. */
+  private async send(url: string, init: RequestInit): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${this.apiKey}` } });
+    } catch (cause) {
+      throw new ApiError('NETWORK', 'No connection to the server', { cause });
+    }
+    // GraphQL answers errors in the body (also with 4xx): let graphql() read them.
+    const type = response.headers.get('content-type') ?? '';
+    if (response.ok || (url.endsWith('/graphql') && type.includes('json'))) return response;
+    let code: unknown;
+    let message = `HTTP ${response.status}`;
+    try {
+      const body = (await response.json()) as { code?: string; error?: string | { code?: string; message?: string }; message?: string };
+      const error = typeof body.error === 'object' ? body.error : undefined;
+      code = body.code ?? error?.code;
+      message = body.message ?? error?.message ?? (typeof body.error === 'string' ? body.error : message);
+    } catch {
+      // Not JSON: keep the status line.
+    }
+    throw new ApiError(apiErrorCodeFrom(code, response.status), message);
+  }
+
+  private absolute(url: string): string {
+    return new URL(url, `${this.apiBase}/`).toString();
+  }
+}

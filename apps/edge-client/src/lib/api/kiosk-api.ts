@@ -1,0 +1,70 @@
+// The network layer the kiosk needs, as one small interface, so the views and
+// the upload queue never see HTTP or GraphQL details.
+import type { Box } from '@person-search/model';
+
+export interface UploadedBlob {
+  blobId: string;
+  width: number;
+  height: number;
+}
+
+export interface FrameDetection {
+  box: Box;
+  score: number;
+  /** Student embedding, base64 little-endian float32 (the schema's Embedding scalar). */
+  embedding: string;
+}
+
+export interface IngestFrameRequest {
+  /** Chosen once per frame on the device; the server stores the frame once per key. */
+  idempotencyKey: string;
+  galleryId: string;
+  blobId: string;
+  /** ISO 8601. */
+  capturedAt: string;
+  modelId: string;
+  detections: FrameDetection[];
+}
+
+export interface SearchRequest {
+  blobId: string;
+  /** The chosen person, in the uploaded photo's pixels. */
+  box: Box;
+  galleryIds: string[];
+  topK: number;
+}
+
+export interface SearchHit {
+  rank: number;
+  score: number;
+  detectionId: string;
+  box: Box;
+  capturedAt: string;
+  galleryName: string;
+  imageUrl: string;
+  imageWidth: number;
+  imageHeight: number;
+  cropUrl: string;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  totalMs: number | null;
+}
+
+export interface StudentModelLocation {
+  id: string;
+  version: string;
+  sha256: string;
+  manifestUrl: string;
+  modelUrl: string;
+}
+
+export interface KioskApi {
+  uploadBlob(image: Blob): Promise<UploadedBlob>;
+  ingestFrame(request: IngestFrameRequest): Promise<{ imageId: string }>;
+  searchPerson(request: SearchRequest): Promise<SearchResult>;
+  activeStudent(): Promise<StudentModelLocation>;
+  /** Fetches a tenant-checked image with the key and returns an object URL for <img>. */
+  imageObjectUrl(url: string): Promise<string>;
+}

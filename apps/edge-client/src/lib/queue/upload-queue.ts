@@ -1,0 +1,154 @@
+// Uploads captured frames in the background: blob first, then `ingestFrame`
+// with the frame's idempotency key, so a retry after a lost answer stores the
+// frame once. Transient failures back off exponentially; refusals park the frame.
+import { ApiError } from '../api/api-error.js';
+import type { KioskApi } from '../api/kiosk-api.js';
+import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import { QueueStore, type QueuedFrame } from './queue-store.js';
+
+export interface QueueStatus {
+  pending: number;
+  failed: number;
+  /** Frames stored by the server since this page loaded. */
+  uploaded: number;
+  lastError: string | null;
+  /** The last attempt failed for want of a connection. */
+  offline: boolean;
+}
+
+export type NewFrame = Pick<QueuedFrame, 'idempotencyKey' | 'galleryId' | 'modelId' | 'capturedAt' | 'jpeg' | 'detections'>;
+
+/** Only one tab per kiosk uploads at a time (Web Locks); the others keep queueing. */
+const UPLOAD_LOCK = 'person-search-kiosk-upload';
+const LOCK_BUSY_RECHECK_MS = 5_000;
+
+export class UploadQueue extends EventTarget {
+  private current: QueueStatus = { pending: 0, failed: 0, uploaded: 0, lastError: null, offline: false };
+  private draining = false;
+  private wakeAgain = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly store: QueueStore,
+    private readonly api: KioskApi,
+    private readonly backoff: BackoffPolicy,
+  ) {
+    super();
+  }
+
+  static async open(api: KioskApi, backoff: BackoffPolicy = DEFAULT_BACKOFF): Promise<UploadQueue> {
+    const queue = new UploadQueue(await QueueStore.open(), api, backoff);
+    await queue.refreshCounts();
+    return queue;
+  }
+
+  get status(): QueueStatus {
+    return { ...this.current };
+  }
+
+  async enqueue(frame: NewFrame): Promise<void> {
+    await this.store.put({ ...frame, attempts: 0, notBefore: 0, state: 'pending' });
+    await this.refreshCounts();
+    this.wake();
+  }
+
+  /** Retries every pending frame now (e.g. when the browser reports it is back online). */
+  async retryNow(): Promise<void> {
+    const frames = await this.store.all();
+    await Promise.all(frames.filter((frame) => frame.state === 'pending' && frame.notBefore > 0).map((frame) => this.store.put({ ...frame, notBefore: 0 })));
+    this.wake();
+  }
+
+  /** Starts draining whatever is stored (frames from before a reload included). */
+  wake(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    if (this.draining) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.draining = true;
+    void this.drainWithLock().finally(() => {
+      this.draining = false;
+      if (this.wakeAgain) {
+        this.wakeAgain = false;
+        this.wake();
+      }
+    });
+  }
+
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.store.close();
+  }
+
+  private async drainWithLock(): Promise<void> {
+    if (!navigator.locks) return this.drain();
+    await navigator.locks.request(UPLOAD_LOCK, { ifAvailable: true }, async (lock) => {
+      if (lock) await this.drain();
+      else this.schedule(LOCK_BUSY_RECHECK_MS);
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      const pending = (await this.store.all()).filter((frame) => frame.state === 'pending').sort((a, b) => a.capturedAt.localeCompare(b.capturedAt));
+      const now = Date.now();
+      const due = pending.find((frame) => frame.notBefore <= now);
+      if (!due) {
+        if (pending.length > 0) this.schedule(Math.min(...pending.map((frame) => frame.notBefore)) - now);
+        return;
+      }
+      await this.upload(due);
+      await this.refreshCounts();
+    }
+  }
+
+  private async upload(frame: QueuedFrame): Promise<void> {
+    let blobId = frame.blobId;
+    try {
+      if (!blobId) {
+        blobId = (await this.api.uploadBlob(frame.jpeg)).blobId;
+        await this.store.put({ ...frame, blobId });
+      }
+      await this.api.ingestFrame({
+        idempotencyKey: frame.idempotencyKey,
+        galleryId: frame.galleryId,
+        blobId,
+        capturedAt: frame.capturedAt,
+        modelId: frame.modelId,
+        detections: frame.detections,
+      });
+      await this.store.delete(frame.idempotencyKey);
+      this.current.uploaded += 1;
+      this.current.offline = false;
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : new ApiError('INTERNAL_SERVER_ERROR', String(error), { cause: error });
+      const attempts = frame.attempts + 1;
+      await this.store.put({
+        ...frame,
+        blobId,
+        attempts,
+        lastError: `${apiError.code}: ${apiError.message}`,
+        state: apiError.transient ? 'pending' : 'failed',
+        notBefore: Date.now() + retryDelayMs(attempts, this.backoff),
+      });
+      this.current.lastError = `${apiError.code}: ${apiError.message}`;
+      this.current.offline = apiError.code === 'NETWORK';
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), Math.max(0, delayMs));
+  }
+
+  private async refreshCounts(): Promise<void> {
+    const frames = await this.store.all();
+    this.current.pending = frames.filter((frame) => frame.state === 'pending').length;
+    this.current.failed = frames.length - this.current.pending;
+    this.dispatchEvent(new Event('change'));
+  }
+}

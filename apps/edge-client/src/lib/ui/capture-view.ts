@@ -1,0 +1,206 @@
+// Capture mode: the camera (or dropped/picked files) at the configured interval,
+// the student on each frame, boxes over the live view, and frames with people
+// queued for upload.
+import { embeddingToBase64, type PersonDetection } from '@person-search/model';
+import { CameraUnavailableError, startCamera, stopCamera } from '../capture/camera.js';
+import { framesFromFiles, isSupportedFile } from '../capture/file-frames.js';
+import { encodeJpeg, grabFrame, type CapturedFrame } from '../capture/frame.js';
+import { newIdempotencyKey, type KioskContext, type KioskView } from '../kiosk-context.js';
+import { el } from './element-builder.js';
+import { drawDetections } from './overlay.js';
+
+const CAMERA_MESSAGES: Record<string, string> = {
+  unsupported: 'This browser cannot open a camera here (it needs HTTPS or localhost).',
+  denied: 'Camera access was refused. Allow it in the browser settings, or use files.',
+  'not-found': 'No camera is connected.',
+  failed: 'The camera could not be started.',
+};
+
+export class CaptureView implements KioskView {
+  readonly root: HTMLElement;
+  private readonly video = el('video', { muted: true, playsinline: true, 'aria-hidden': 'true' });
+  private readonly overlay = el('canvas', { 'data-role': 'overlay', 'aria-label': 'Detected people' });
+  private readonly stage = el('div', { class: 'stage', 'data-role': 'stage' });
+  private readonly message = el('div', { class: 'stage-message', role: 'alert', hidden: true });
+  private readonly toggle = el('button', { class: 'primary', type: 'button', 'data-action': 'toggle-camera' }, 'Pause');
+  private readonly fileInput = el('input', { type: 'file', accept: 'image/*,video/*', multiple: true, hidden: true });
+  private readonly facts = {
+    frames: el('dd', { 'data-fact': 'frames' }, '0'),
+    people: el('dd', { 'data-fact': 'people' }, '–'),
+    queued: el('dd', { 'data-fact': 'queued' }, '0'),
+    lastError: el('dd', { 'data-fact': 'last-error' }, 'none'),
+  };
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private busy = false;
+  private cameraOn = false;
+  private framesAnalysed = 0;
+  private framesQueued = 0;
+
+  constructor(private readonly context: KioskContext) {
+    const chooseFiles = el('button', { type: 'button', 'data-action': 'choose-files' }, 'Use photos or videos');
+    chooseFiles.addEventListener('click', () => this.fileInput.click());
+    this.toggle.addEventListener('click', () => (this.cameraOn ? this.pauseCamera() : void this.resumeCamera()));
+    this.fileInput.addEventListener('change', () => {
+      void this.analyseFiles([...(this.fileInput.files ?? [])]);
+      this.fileInput.value = '';
+    });
+    this.stage.append(this.video, this.overlay, this.message);
+    this.listenForDrops();
+    const gallery = context.config.galleryId;
+    this.root = el(
+      'section',
+      { class: 'view capture', 'aria-label': 'Capture' },
+      this.stage,
+      el(
+        'aside',
+        { class: 'panel' },
+        el('div', { class: 'actions' }, this.toggle, chooseFiles),
+        el('p', { class: 'hint' }, 'Or drop photos and videos on the picture.'),
+        el(
+          'dl',
+          { class: 'facts' },
+          el('dt', {}, 'Frames analysed'),
+          this.facts.frames,
+          el('dt', {}, 'People in last frame'),
+          this.facts.people,
+          el('dt', {}, 'Frames queued'),
+          this.facts.queued,
+          el('dt', {}, 'Gallery'),
+          el('dd', {}, gallery || 'not set'),
+          el('dt', {}, 'Last upload error'),
+          this.facts.lastError,
+        ),
+        this.fileInput,
+      ),
+    );
+    context.queue?.addEventListener('change', this.onQueueChange);
+  }
+
+  start(): void {
+    void this.resumeCamera();
+    // Start the model download now rather than on the first frame.
+    this.context.detector().catch(() => undefined);
+  }
+
+  stop(): void {
+    this.pauseCamera();
+    this.context.queue?.removeEventListener('change', this.onQueueChange);
+  }
+
+  private readonly onQueueChange = () => {
+    this.facts.lastError.textContent = this.context.queue?.status.lastError ?? 'none';
+  };
+
+  private async resumeCamera(): Promise<void> {
+    this.showMessage(null);
+    try {
+      await startCamera(this.video);
+    } catch (error) {
+      const reason = error instanceof CameraUnavailableError ? error.reason : 'failed';
+      this.showMessage('No camera', CAMERA_MESSAGES[reason] ?? CAMERA_MESSAGES.failed!, 'no-camera');
+      this.toggle.disabled = true;
+      return;
+    }
+    this.cameraOn = true;
+    this.video.hidden = false;
+    this.toggle.disabled = false;
+    this.toggle.textContent = 'Pause';
+    clearInterval(this.timer);
+    this.timer = setInterval(() => void this.analyseCameraFrame(), this.context.config.captureIntervalMs);
+  }
+
+  private pauseCamera(): void {
+    clearInterval(this.timer);
+    stopCamera(this.video);
+    this.cameraOn = false;
+    this.toggle.textContent = 'Start camera';
+  }
+
+  private async analyseCameraFrame(): Promise<void> {
+    // A slow backend must not pile up frames: skip ticks while one is in flight.
+    if (this.busy || this.video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return;
+    this.busy = true;
+    try {
+      await this.analyse(grabFrame(this.video), false);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async analyseFiles(files: File[]): Promise<void> {
+    const supported = files.filter(isSupportedFile);
+    if (supported.length === 0) return;
+    this.pauseCamera();
+    this.video.hidden = true;
+    this.showMessage(null);
+    this.busy = true;
+    try {
+      for await (const frame of framesFromFiles(supported, this.context.config.captureIntervalMs)) await this.analyse(frame, true);
+    } catch (error) {
+      this.showMessage('Cannot read that file', error instanceof Error ? error.message : String(error), 'bad-file');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async analyse(frame: CapturedFrame, drawFrame: boolean): Promise<void> {
+    let detections: PersonDetection[];
+    try {
+      const detector = await this.context.detector();
+      const started = performance.now();
+      detections = await detector.detectPeople(frame.image);
+      this.context.status.showInferenceMs(performance.now() - started);
+      await this.enqueue(frame, detections, detector.modelId);
+    } catch {
+      // The status bar already names a model failure; keep showing the picture.
+      detections = [];
+    }
+    this.framesAnalysed += 1;
+    this.facts.frames.textContent = String(this.framesAnalysed);
+    this.facts.people.textContent = String(detections.length);
+    drawDetections(this.overlay, frame.image.width, frame.image.height, detections, drawFrame ? frame.canvas : undefined);
+  }
+
+  private async enqueue(frame: CapturedFrame, detections: PersonDetection[], modelId: string): Promise<void> {
+    const queue = this.context.queue;
+    // A bare detector (no re-ID head) gives no embeddings: nothing to search later, so nothing to send.
+    const people = detections.filter((detection): detection is PersonDetection & { embedding: Float32Array } => detection.embedding !== null);
+    if (!queue || people.length === 0) return;
+    await queue.enqueue({
+      idempotencyKey: newIdempotencyKey(),
+      galleryId: this.context.config.galleryId,
+      modelId,
+      capturedAt: frame.capturedAt.toISOString(),
+      jpeg: await encodeJpeg(frame.canvas),
+      detections: people.map(({ box, score, embedding }) => ({
+        box: { x1: box.x1, y1: box.y1, x2: box.x2, y2: box.y2 },
+        score,
+        embedding: embeddingToBase64(embedding),
+      })),
+    });
+    this.framesQueued += 1;
+    this.facts.queued.textContent = String(this.framesQueued);
+  }
+
+  private showMessage(title: string | null, detail = '', state = ''): void {
+    this.message.hidden = title === null;
+    this.stage.dataset.state = state;
+    if (title === null) return;
+    const chooseFiles = el('button', { type: 'button' }, 'Use photos or videos');
+    chooseFiles.addEventListener('click', () => this.fileInput.click());
+    this.message.replaceChildren(el('strong', {}, title), el('span', {}, detail), chooseFiles);
+  }
+
+  private listenForDrops(): void {
+    this.stage.addEventListener('dragover', (event) => {
+      event.preventDefault();
+      this.stage.classList.add('dragging');
+    });
+    this.stage.addEventListener('dragleave', () => this.stage.classList.remove('dragging'));
+    this.stage.addEventListener('drop', (event) => {
+      event.preventDefault();
+      this.stage.classList.remove('dragging');
+      void this.analyseFiles([...(event.dataTransfer?.files ?? [])]);
+    });
+  }
+}

@@ -1,0 +1,39 @@
+// The full frame behind a search hit, with the person's box, in a modal dialog
+// (Escape and the Close button dismiss it).
+import type { KioskApi, SearchHit } from '../api/kiosk-api.js';
+import { boxToPercentRect } from './box-geometry.js';
+import { el } from './element-builder.js';
+
+export class FrameViewer {
+  readonly root = el('dialog', { 'aria-label': 'Frame with the person', 'data-role': 'frame-viewer' });
+  private objectUrl: string | null = null;
+
+  constructor(private readonly api: KioskApi) {
+    this.root.addEventListener('close', () => this.release());
+  }
+
+  async show(hit: SearchHit): Promise<void> {
+    const rect = boxToPercentRect(hit.box, hit.imageWidth, hit.imageHeight);
+    const frameBox = el('div', { class: 'frame-box' });
+    Object.assign(frameBox.style, { left: `${rect.left}%`, top: `${rect.top}%`, width: `${rect.width}%`, height: `${rect.height}%` });
+    const image = el('img', { alt: `Frame captured ${new Date(hit.capturedAt).toLocaleString()}` });
+    const photo = el('div', { class: 'photo' }, image, frameBox);
+    photo.style.aspectRatio = `${hit.imageWidth} / ${hit.imageHeight}`;
+    const close = el('button', { type: 'button', class: 'primary', 'data-action': 'close-frame' }, 'Close');
+    close.addEventListener('click', () => this.root.close());
+    this.root.replaceChildren(
+      photo,
+      el('footer', {}, el('span', {}, `${hit.galleryName} · ${new Date(hit.capturedAt).toLocaleString()} · ${Math.round(hit.score * 100)}%`), close),
+    );
+    this.root.showModal();
+    close.focus();
+    this.release();
+    this.objectUrl = await this.api.imageObjectUrl(hit.imageUrl);
+    image.src = this.objectUrl;
+  }
+
+  private release(): void {
+    if (this.objectUrl) URL.revokeObjectURL(this.objectUrl);
+    this.objectUrl = null;
+  }
+}

@@ -1,0 +1,91 @@
+// The element's shadow-DOM stylesheet. Sized for kiosks: text and targets scale
+// with the screen's short side (1080 px ⇒ ~26 px text, ≥ 72 px targets), one
+// layout for portrait (stacked) and one for landscape (side panel).
+export const KIOSK_CSS = /* css */ `
+:host {
+  display: block;
+  position: relative;
+  width: 100%;
+  height: 100%;
+  min-height: 480px;
+  --fg: #f4f6f8;
+  --muted: #aab4be;
+  --bg: #0f1419;
+  --panel: #1b232c;
+  --accent: #39ff88;
+  --warn: #ffb020;
+  --danger: #ff5c5c;
+  --radius: 16px;
+  --gap: clamp(10px, 1.6vmin, 24px);
+  --target: clamp(56px, 6.6vmin, 96px);
+  font: 500 clamp(16px, 2.4vmin, 30px) / 1.3 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+  color: var(--fg);
+  background: var(--bg);
+  user-select: none;
+  -webkit-user-select: none;
+  -webkit-touch-callout: none;
+  -webkit-tap-highlight-color: transparent;
+  touch-action: manipulation;
+}
+*, *::before, *::after { box-sizing: border-box; }
+[hidden] { display: none !important; }
+.kiosk { display: flex; flex-direction: column; height: 100%; gap: var(--gap); padding: var(--gap); }
+.topbar { display: flex; flex-wrap: wrap; align-items: center; gap: var(--gap); }
+.modes { display: flex; background: var(--panel); border-radius: var(--radius); padding: 6px; gap: 6px; }
+button {
+  font: inherit; color: inherit; min-height: var(--target); min-width: var(--target);
+  padding: 0 1.1em; border-radius: var(--radius); border: 2px solid transparent;
+  background: var(--panel); cursor: pointer;
+}
+button:focus-visible { outline: 4px solid var(--accent); outline-offset: 3px; }
+button:disabled { opacity: 0.45; cursor: default; }
+button.primary { background: var(--accent); color: #03210f; font-weight: 700; }
+.modes button[aria-selected='true'] { background: var(--fg); color: var(--bg); font-weight: 700; }
+.status { display: flex; flex-wrap: wrap; gap: 8px; margin-left: auto; font-size: 0.8em; }
+.chip { background: var(--panel); border-radius: 999px; padding: 0.35em 0.9em; white-space: nowrap; display: inline-flex; align-items: center; gap: 0.5em; }
+.chip.warn { color: var(--warn); }
+.chip.danger { color: var(--danger); }
+.chip progress { width: 6em; height: 0.7em; accent-color: var(--accent); }
+.banner { border-radius: var(--radius); padding: 0.6em 1em; background: #3a2a05; color: var(--warn); font-weight: 600; }
+.banner.danger { background: #3a0d0d; color: var(--danger); }
+.view { flex: 1; min-height: 0; display: grid; gap: var(--gap); }
+@media (orientation: landscape) { .view { grid-template-columns: minmax(0, 1fr) minmax(320px, 30%); } }
+@media (orientation: portrait) { .view { grid-template-rows: minmax(0, 1fr) auto; } }
+.stage {
+  position: relative; min-height: 0; border-radius: var(--radius); overflow: hidden;
+  background: #000; display: grid; place-items: center; container-type: size;
+}
+.stage > video, .stage > canvas { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: contain; }
+.stage.dragging { outline: 6px dashed var(--accent); outline-offset: -6px; }
+.stage-message { position: relative; z-index: 1; text-align: center; padding: 1.5em; max-width: 32em; display: grid; gap: var(--gap); justify-items: center; }
+.stage-message strong { font-size: 1.4em; }
+.panel { display: flex; flex-direction: column; gap: var(--gap); min-height: 0; overflow: auto; }
+.panel .actions { display: grid; gap: var(--gap); }
+@media (orientation: portrait) { .panel .actions { grid-template-columns: 1fr 1fr; } }
+.facts { display: grid; grid-template-columns: auto 1fr; gap: 0.3em 1em; margin: 0; background: var(--panel); border-radius: var(--radius); padding: 0.8em 1em; }
+.facts dt { color: var(--muted); }
+.facts dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
+.hint { color: var(--muted); margin: 0; }
+.photo { position: relative; max-width: 100%; max-height: 100%; }
+.photo img { display: block; width: 100%; height: 100%; }
+.person {
+  position: absolute; min-width: 0; min-height: 0; padding: 0; border-radius: 6px;
+  border: 4px solid var(--accent); background: transparent;
+}
+.person[aria-pressed='true'] { border-color: #fff; box-shadow: 0 0 0 4px var(--accent), inset 0 0 0 9999px rgba(57, 255, 136, 0.15); }
+.results { display: flex; flex-direction: column; gap: var(--gap); min-height: 0; }
+.results h2 { margin: 0; font-size: 1.1em; }
+.hits { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--gap); overflow: auto; grid-template-columns: repeat(auto-fill, minmax(9em, 1fr)); align-content: start; }
+@media (orientation: portrait) { .hits { grid-auto-flow: column; grid-template-columns: none; grid-auto-columns: minmax(8em, 9em); overflow-x: auto; } }
+.hit { width: 100%; padding: 8px; display: grid; gap: 4px; text-align: left; font-size: 0.75em; }
+.hit img { width: 100%; aspect-ratio: 1 / 2; object-fit: cover; border-radius: 8px; background: #000; }
+.hit .score { font-size: 1.4em; font-weight: 700; color: var(--accent); }
+.hit .meta { color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+dialog { border: none; border-radius: var(--radius); background: var(--panel); color: var(--fg); padding: var(--gap); max-width: 94vw; max-height: 94vh; }
+dialog::backdrop { background: rgba(0, 0, 0, 0.8); }
+dialog .photo { max-height: 78vh; }
+dialog .photo .frame-box { position: absolute; border: 4px solid var(--accent); border-radius: 6px; pointer-events: none; }
+dialog footer { display: flex; justify-content: space-between; align-items: center; gap: var(--gap); margin-top: var(--gap); }
+.spinner { width: 1.5em; height: 1.5em; border: 4px solid var(--muted); border-top-color: var(--accent); border-radius: 50%; animation: spin 1s linear infinite; }
+@keyframes spin { to { transform: rotate(360deg); } }
+`;
