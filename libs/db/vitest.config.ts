@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { workspaceVitest } from '../../vitest.shared.ts';
+import { workspaceVitest } from '../../vitest.shared';
 
 export default defineConfig(workspaceVitest(import.meta.dirname));

@@ -1,0 +1,126 @@
+// The one database factory: DATABASE_URL set ⇒ a pg pool behind
+// @prisma/adapter-pg; unset ⇒ embedded PGlite (with pgvector) persisted under
+// `<dataDir>/pglite` behind pglite-prisma-adapter. Pending migrations are
+// applied before the Database is handed out.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client';
+import { defaultMigrationsDir, readDatabaseConfig } from './config';
+import { runMigrations, type MigrateOptions, type MigrateResult } from './migrator';
+import { pgliteSessionSource, pgSessionSource, type SqlSessionSource } from './sql-session';
+import { runAsSystem, runAsTenant, type DatabaseTransaction, type TransactionOptions } from './tenant-scope';
+
+export interface OpenDatabaseOptions {
+  /** Postgres URL; defaults to DATABASE_URL. `null` forces embedded PGlite even when DATABASE_URL is set. */
+  databaseUrl?: string | null;
+  /** Local data folder; defaults to DATA_DIR, else `<repo>/.data`. `memory://` keeps PGlite in memory. */
+  dataDir?: string;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+  migrationsDir?: string;
+  log?: (message: string) => void;
+  /** Postgres only: most pooled connections (default 10). */
+  poolSize?: number;
+}
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  /** The raw client, as the owner (RLS bypassed): prefer withTenant / asSystem. */
+  readonly prisma: PrismaClient;
+  /** Runs `work` in one transaction as the application role, scoped to `tenantId` by row-level security. */
+  withTenant<T>(tenantId: string, work: (tx: DatabaseTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs `work` in one transaction as the table owner, across tenants. Only for
+   * operator tenant creation, API-key lookup by prefix, teacher-worker claiming
+   * and the retention sweeper.
+   */
+  asSystem<T>(work: (tx: DatabaseTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Raw SQL access of each Database this module opened, for `migrate(database)`. */
+const sessionSources = new WeakMap<Database, SqlSessionSource>();
+
+export function sessionSourceOf(database: Database): SqlSessionSource | undefined {
+  return sessionSources.get(database);
+}
+
+// Interactive transactions also build HNSW indexes (model registration) and
+// run on a single-threaded wasm Postgres, so Prisma's 5 s default is too short.
+const DEFAULT_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 };
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  const config = readDatabaseConfig();
+  const databaseUrl = options.databaseUrl === null ? undefined : (options.databaseUrl ?? config.databaseUrl);
+  const dataDir = options.dataDir ?? config.dataDir;
+  const log = options.log ?? (() => {});
+
+  const opened = databaseUrl ? openPostgres(databaseUrl, options.poolSize ?? 10) : await openPGlite(dataDir);
+  try {
+    if (options.migrate ?? true) {
+      const { applied } = await runMigrations(opened.sessions, options.migrationsDir ?? defaultMigrationsDir, log);
+      log(applied.length ? `database migrated: ${applied.join(', ')}` : 'database schema up to date');
+    }
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+
+  const prisma = new PrismaClient({ adapter: opened.adapter, transactionOptions: DEFAULT_TRANSACTION_OPTIONS });
+  const database: Database = {
+    kind: opened.kind,
+    prisma,
+    withTenant: (tenantId, work, transactionOptions) => runAsTenant(prisma, tenantId, work, transactionOptions),
+    asSystem: (work, transactionOptions) => runAsSystem(prisma, work, transactionOptions),
+    async close() {
+      await prisma.$disconnect();
+      await opened.close();
+    },
+  };
+  sessionSources.set(database, opened.sessions);
+  log(`database: ${opened.description}`);
+  return database;
+}
+
+interface OpenedDriver {
+  kind: Database['kind'];
+  description: string;
+  adapter: PrismaPg | PrismaPGlite;
+  sessions: SqlSessionSource;
+  close(): Promise<void>;
+}
+
+function openPostgres(databaseUrl: string, poolSize: number): OpenedDriver {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  const url = new URL(databaseUrl);
+  return {
+    kind: 'postgres',
+    description: `postgres ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    adapter: new PrismaPg(pool),
+    sessions: pgSessionSource(pool),
+    close: () => pool.end(),
+  };
+}
+
+async function openPGlite(dataDir: string): Promise<OpenedDriver> {
+  let location = dataDir;
+  if (!dataDir.startsWith('memory://')) {
+    location = path.join(dataDir, 'pglite');
+    await mkdir(location, { recursive: true });
+  }
+  const pglite = await PGlite.create(location, { extensions: { vector } });
+  return {
+    kind: 'pglite',
+    description: `pglite ${location}`,
+    adapter: new PrismaPGlite(pglite),
+    sessions: pgliteSessionSource(pglite),
+    close: () => pglite.close(),
+  };
+}
+
+export type { MigrateOptions, MigrateResult };
