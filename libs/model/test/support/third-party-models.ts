@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isPositivePedestrian, parseMotGroundTruth, type MotGroundTruthRow } from '../../src/lib/evaluation/mot-ground-truth.ts';
+import { isPositivePedestrian, parseMotGroundTruth, type MotGroundTruthRow } from '../../src/lib/evaluation/mot-ground-truth.js';
 
 const testDir = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(testDir, '../../../..');
