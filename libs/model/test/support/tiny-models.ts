@@ -1,0 +1,74 @@
+/**
+ * Tiny ONNX models built in-process (with the project's graph builder), so
+ * runtime tests need no downloaded weights: a crop embedder
+ * [N, 3, 16, 8] → Conv 3x3 → Relu → GlobalAveragePool → [N, 4].
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OnnxDataType, OnnxGraphBuilder } from '../../src/lib/onnx/index.js';
+import { sha256Hex } from '../../src/index.js';
+
+export const TINY_EMBEDDER = { height: 16, width: 8, dimension: 4 } as const;
+
+export function tinyEmbedderBytes(): Uint8Array {
+  const graph = new OnnxGraphBuilder('tiny-embedder');
+  const images = graph.addInput('images', OnnxDataType.FLOAT, ['batch', 3, TINY_EMBEDDER.height, TINY_EMBEDDER.width]);
+  // Fixed, varied weights: channel mixes that differ per output so embeddings are not collinear.
+  const weights = Float32Array.from({ length: 4 * 3 * 3 * 3 }, (_, i) => Math.sin(i * 0.7) * 0.5);
+  const conv = graph.op('Conv', [images, graph.addFloatTensor('weight', [4, 3, 3, 3], weights), graph.addFloatTensor('bias', [4], [0.1, -0.1, 0.2, 0])], {
+    kernel_shape: [3, 3],
+    pads: [1, 1, 1, 1],
+  });
+  const pooled = graph.op('GlobalAveragePool', [graph.op('Relu', [conv])]);
+  const flat = graph.op('Flatten', [pooled], { axis: 1 });
+  graph.addOutput(flat, 'embeddings', OnnxDataType.FLOAT, ['batch', TINY_EMBEDDER.dimension]);
+  return graph.serialize({ opset: 17, producerName: 'person-search-tests', producerVersion: '0' });
+}
+
+export async function tinyEmbedderManifest(bytes: Uint8Array): Promise<Record<string, unknown>> {
+  return {
+    schemaVersion: 1,
+    id: 'tiny-embedder',
+    version: '0',
+    role: 'teacher',
+    family: 'reid-embedder',
+    file: 'model.onnx',
+    sha256: await sha256Hex(bytes),
+    license: 'MIT',
+    source: 'built by test/support/tiny-models.ts',
+    input: {
+      name: 'images',
+      layout: 'NCHW',
+      height: TINY_EMBEDDER.height,
+      width: TINY_EMBEDDER.width,
+      resize: { mode: 'stretch' },
+      colorOrder: 'RGB',
+      scale: 1 / 255,
+      mean: [0.5, 0.5, 0.5],
+      std: [0.25, 0.25, 0.25],
+    },
+    embedding: { tensor: 'embeddings', dimension: TINY_EMBEDDER.dimension, normalized: false },
+  };
+}
+
+const created: string[] = [];
+
+/** Writes a package folder; `edit` may change the manifest or replace the model bytes. */
+export async function writeTinyEmbedderPackage(
+  edit: (manifest: Record<string, unknown>) => void = () => {},
+  modelBytes?: Uint8Array,
+): Promise<string> {
+  const bytes = tinyEmbedderBytes();
+  const manifest = await tinyEmbedderManifest(bytes);
+  edit(manifest);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tiny-embedder-'));
+  created.push(dir);
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  writeFileSync(path.join(dir, 'model.onnx'), modelBytes ?? bytes);
+  return dir;
+}
+
+export function removeTinyPackages(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
