@@ -50,7 +50,7 @@ button.primary { background: var(--accent); color: #03210f; font-weight: 700; }
 .banner.danger { background: #3a0d0d; color: var(--danger); }
 .view { flex: 1; min-height: 0; display: grid; gap: var(--gap); }
 @media (orientation: landscape) { .view { grid-template-columns: minmax(0, 1fr) minmax(320px, 30%); } }
-@media (orientation: portrait) { .view { grid-template-rows: minmax(0, 1fr) auto; } }
+@media (orientation: portrait) { .view { grid-template-rows: minmax(0, 1fr) auto; } .view.search { grid-template-rows: minmax(0, 1.4fr) minmax(0, 1fr); } }
 .stage {
   position: relative; min-height: 0; border-radius: var(--radius); overflow: hidden;
   background: #000; display: grid; place-items: center; container-type: size;
