@@ -17,7 +17,7 @@ export const APPLICATION_ROLE = 'person_search_app';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function runAsTenant<T>(
+export async function runAsTenant<T>(
   prisma: PrismaClient,
   tenantId: string,
   work: (tx: DatabaseTransaction) => Promise<T>,
