@@ -15,7 +15,6 @@ export interface BoxValue {
 export interface GalleryParent {
   id: string;
   name: string;
-  description: string | null;
   retentionDays: number | null;
   createdAt: Date;
 }

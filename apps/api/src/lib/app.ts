@@ -1,0 +1,92 @@
+// The composition root: builds every long-lived part of the API from the
+// configuration (database, blob store, URL signer, models, services, worker).
+// `npm start`, `npm run worker`, `demo:seed` and the tests all start here.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { openDatabase, type Database } from '@person-search/db';
+import { RateLimiter } from './auth/rate-limiter.js';
+import type { BlobStore } from './blobs/blob-store.js';
+import { LocalBlobStore } from './blobs/local-blob-store.js';
+import { UrlSigner } from './blobs/signed-urls.js';
+import type { Config } from './config.js';
+import { Metrics } from './http/metrics.js';
+import { ModelRegistry } from './inference/model-registry.js';
+import { createLogger, type Logger } from './logger.js';
+import { createServices, type Services } from './services/index.js';
+import { TeacherWorker } from './worker/teacher-worker.js';
+
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  db: Database;
+  blobs: BlobStore;
+  signer: UrlSigner;
+  models: ModelRegistry;
+  metrics: Metrics;
+  rateLimiter: RateLimiter;
+  services: Services;
+  worker: TeacherWorker;
+  close(): Promise<void>;
+}
+
+/** The signing secret: from the configuration, else generated once and kept in the data dir. */
+async function urlSigningSecret(config: Config): Promise<string> {
+  if (config.urlSigningSecret) return config.urlSigningSecret;
+  const file = path.join(config.dataDir, 'url-signing.key');
+  const existing = await readFile(file, 'utf8').catch(() => null);
+  if (existing?.trim()) return existing.trim();
+  const secret = randomBytes(32).toString('base64url');
+  await mkdir(config.dataDir, { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function createApp(config: Config, options: { log?: Logger; dataDirForDatabase?: string } = {}): Promise<AppContext> {
+  const log = options.log ?? createLogger(config.logLevel);
+  await mkdir(config.dataDir, { recursive: true });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl ?? null,
+    dataDir: options.dataDirForDatabase ?? config.dataDir,
+    log: (message) => log.info(message),
+  });
+  try {
+    const models = new ModelRegistry({
+      modelsDir: config.modelsDir,
+      studentModelId: config.studentModelId,
+      teacherModelId: config.teacherModelId,
+      executionProviders: config.executionProviders,
+      log,
+    });
+    await models.discover();
+    await models.register(db);
+    const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+    const signer = new UrlSigner(await urlSigningSecret(config), config.signedUrlTtlSeconds);
+    const metrics = new Metrics();
+    const services = createServices({ config, db, blobs, signer, models, log, metrics });
+    const worker = new TeacherWorker(
+      { db, blobs, models, metrics, log },
+      { batchSize: config.worker.batchSize, pollMs: config.worker.pollMs, maxAttempts: config.worker.maxAttempts, maxPixels: config.limits.imagePixels },
+    );
+    return {
+      config,
+      log,
+      db,
+      blobs,
+      signer,
+      models,
+      metrics,
+      rateLimiter: new RateLimiter(config.limits.requestsPerMinute),
+      services,
+      worker,
+      async close() {
+        await worker.stop();
+        await models.release();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

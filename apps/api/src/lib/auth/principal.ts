@@ -1,0 +1,54 @@
+// Who is calling, as derived by the server from the credentials (never from
+// client-supplied ids), and the access checks services run on their first line.
+import { forbidden, unauthenticated } from '../errors.js';
+
+export type Role = 'ADMIN' | 'DEVICE' | 'SEARCH';
+
+export interface KeyPrincipal {
+  kind: 'key';
+  tenantId: string;
+  keyId: string;
+  role: Role;
+  /** Galleries the key is limited to; null = every gallery of the tenant. */
+  galleryScope: readonly string[] | null;
+}
+
+export interface OperatorPrincipal {
+  kind: 'operator';
+}
+
+export type Principal = KeyPrincipal | OperatorPrincipal | { kind: 'anonymous' };
+
+export function requireKey(actor: Principal, ...roles: Role[]): KeyPrincipal {
+  if (actor.kind !== 'key') throw unauthenticated();
+  if (roles.length > 0 && !roles.includes(actor.role)) {
+    throw forbidden(`this needs a key with role ${roles.join(' or ')}; yours is ${actor.role}`);
+  }
+  return actor;
+}
+
+export function requireOperator(actor: Principal): OperatorPrincipal {
+  if (actor.kind !== 'operator') throw unauthenticated('the operator token is required (Authorization: Bearer <OPERATOR_TOKEN>)');
+  return actor;
+}
+
+export function canUseGallery(actor: KeyPrincipal, galleryId: string): boolean {
+  return actor.galleryScope === null || actor.galleryScope.includes(galleryId);
+}
+
+export function requireGallery(actor: KeyPrincipal, galleryId: string): void {
+  if (!canUseGallery(actor, galleryId)) throw forbidden(`this key is not allowed to use gallery ${galleryId}`);
+}
+
+/**
+ * The galleries a search may cover: the requested ones intersected with the
+ * key's scope (requesting a gallery outside the scope is FORBIDDEN, not
+ * silently dropped); null = no gallery filter.
+ */
+export function galleriesInScope(actor: KeyPrincipal, requested: readonly string[] | null | undefined): readonly string[] | null {
+  if (requested && requested.length > 0) {
+    for (const galleryId of requested) requireGallery(actor, galleryId);
+    return requested;
+  }
+  return actor.galleryScope;
+}

@@ -1,0 +1,115 @@
+// The API's configuration: one object, validated once from the environment.
+// Every variable is documented in the README's configuration table; defaults
+// give an embedded setup (PGlite under DATA_DIR, models under MODELS_DIR).
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The repository root (apps/api/src/lib → four levels up). */
+export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+
+const integer = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const optionalText = z.string().trim().min(1).optional().catch(undefined);
+
+const environmentSchema = z.object({
+  PORT: integer(4000, 0, 65535),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: optionalText,
+  DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
+  MODELS_DIR: z.string().default(path.join(repoRoot, '.models')),
+  STUDENT_MODEL_ID: z.string().regex(/^[a-z0-9-]+$/).default('default-student'),
+  TEACHER_MODEL_ID: z.string().regex(/^[a-z0-9-]+$/).default('default-teacher'),
+  ORT_EXECUTION_PROVIDERS: z.string().default('cpu'),
+  OPERATOR_TOKEN: z.string().min(16, 'OPERATOR_TOKEN must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  URL_SIGNING_SECRET: optionalText,
+  SIGNED_URL_TTL_SECONDS: integer(3600, 60, 7 * 24 * 3600),
+  MAX_BODY_BYTES: integer(2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+  MAX_IMAGE_BYTES: integer(15 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+  MAX_IMAGE_PIXELS: integer(40_000_000, 1024, 400_000_000),
+  MAX_DETECTIONS_PER_FRAME: integer(100, 1, 1000),
+  MAX_TOP_K: integer(200, 1, 200),
+  MAX_CANDIDATE_POOL: integer(2000, 1, 2000),
+  MAX_QUERY_DEPTH: integer(10, 2, 50),
+  MAX_QUERY_COMPLEXITY: integer(5000, 10, 100_000),
+  RATE_LIMIT_PER_MINUTE: integer(1200, 0, 1_000_000),
+  WORKER_BATCH_SIZE: integer(16, 1, 256),
+  WORKER_POLL_MS: integer(1000, 10, 60_000),
+  WORKER_MAX_ATTEMPTS: integer(5, 1, 100),
+  WORKER_IN_PROCESS: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Limits {
+  bodyBytes: number;
+  imageBytes: number;
+  imagePixels: number;
+  detectionsPerFrame: number;
+  topK: number;
+  candidatePool: number;
+  queryDepth: number;
+  queryComplexity: number;
+  requestsPerMinute: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  modelsDir: string;
+  studentModelId: string;
+  teacherModelId: string;
+  executionProviders: string[];
+  operatorToken: string | undefined;
+  urlSigningSecret: string | undefined;
+  signedUrlTtlSeconds: number;
+  limits: Limits;
+  worker: { batchSize: number; pollMs: number; maxAttempts: number; inProcess: boolean };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
+    databaseUrl: env.DATABASE_URL,
+    dataDir: path.resolve(env.DATA_DIR),
+    modelsDir: path.resolve(env.MODELS_DIR),
+    studentModelId: env.STUDENT_MODEL_ID,
+    teacherModelId: env.TEACHER_MODEL_ID,
+    executionProviders: env.ORT_EXECUTION_PROVIDERS.split(',').map((name) => name.trim()).filter(Boolean),
+    operatorToken: env.OPERATOR_TOKEN,
+    urlSigningSecret: env.URL_SIGNING_SECRET,
+    signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
+    limits: {
+      bodyBytes: env.MAX_BODY_BYTES,
+      imageBytes: env.MAX_IMAGE_BYTES,
+      imagePixels: env.MAX_IMAGE_PIXELS,
+      detectionsPerFrame: env.MAX_DETECTIONS_PER_FRAME,
+      topK: env.MAX_TOP_K,
+      candidatePool: env.MAX_CANDIDATE_POOL,
+      queryDepth: env.MAX_QUERY_DEPTH,
+      queryComplexity: env.MAX_QUERY_COMPLEXITY,
+      requestsPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    },
+    worker: {
+      batchSize: env.WORKER_BATCH_SIZE,
+      pollMs: env.WORKER_POLL_MS,
+      maxAttempts: env.WORKER_MAX_ATTEMPTS,
+      inProcess: env.WORKER_IN_PROCESS,
+    },
+    logLevel: env.LOG_LEVEL,
+    ...overrides,
+  };
+}

@@ -1,0 +1,3 @@
+import type { MutationResolver } from '../types.js';
+
+export const ping: MutationResolver<'ping'> = () => true;

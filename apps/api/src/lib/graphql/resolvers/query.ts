@@ -1,0 +1,20 @@
+// Query resolvers: each hands the validated arguments to a service.
+import type { QueryResolvers } from './types.js';
+
+const version = process.env.npm_package_version ?? '0.1.0';
+
+export const Query: QueryResolvers = {
+  health: (_parent, _args, { dbKind }) => ({ ok: true, database: dbKind, version }),
+  viewer: (_parent, _args, context) => {
+    const key = context.key();
+    return { role: key.role, key: context.services.tenants.viewerKey(key), tenant: context.services.tenants.viewerTenant(key) } as never;
+  },
+  apiKeys: (_parent, _args, { actor, services }) => services.tenants.listApiKeys(actor) as never,
+  auditLog: (_parent, args, { actor, services }) => services.audit.list(actor, args),
+  galleries: (_parent, args, { actor, services }) => services.galleries.list(actor, args),
+  gallery: (_parent, { id }, { actor, services }) => services.galleries.get(actor, id),
+  image: (_parent, { id }, { actor, services }) => services.frames.image(actor, id),
+  detection: (_parent, { id }, { actor, services }) => services.frames.detection(actor, id),
+  models: () => ({}),
+  searchPerson: (_parent, { input }, { actor, services }) => services.search.searchPerson(actor, input),
+};

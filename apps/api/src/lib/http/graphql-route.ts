@@ -1,0 +1,64 @@
+// POST/GET /graphql on node:http through Apollo Server's transport-neutral
+// executeHTTPGraphQLRequest: authentication and the rate limit run first, so
+// Apollo only ever sees a known caller.
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { typeDefs } from '@person-search/schema';
+import type { Principal } from '../auth/principal.js';
+import { AppError } from '../errors.js';
+import { createErrorFormatter } from '../graphql/format-error.js';
+import { createRequestContext, type RequestContext } from '../graphql/context.js';
+import { queryLimitsRule } from '../graphql/query-limits.js';
+import { resolvers } from '../graphql/resolvers/index.js';
+import type { AppContext } from '../app.js';
+import { readBody } from './http-io.js';
+
+export async function createGraphqlRoute(app: AppContext) {
+  const apollo = new ApolloServer<RequestContext>({
+    typeDefs,
+    resolvers,
+    formatError: createErrorFormatter(app.log),
+    validationRules: [queryLimitsRule(app.config.limits.queryDepth, app.config.limits.queryComplexity)],
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+  });
+  await apollo.start();
+
+  function sendGraphqlError(response: ServerResponse, error: AppError): void {
+    const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) } }] });
+    response.writeHead(error.httpStatus, { 'content-type': 'application/json; charset=utf-8' });
+    response.end(body);
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse, url: URL, actor: Principal, baseUrl: string): Promise<void> {
+    let body: unknown;
+    try {
+      const raw = request.method === 'POST' ? await readBody(request, app.config.limits.bodyBytes) : Buffer.alloc(0);
+      body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+    } catch (error) {
+      if (error instanceof AppError) return sendGraphqlError(response, error);
+      return sendGraphqlError(response, new AppError('BAD_USER_INPUT', 'the request body is not valid JSON', 'body'));
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+      context: async () => createRequestContext({ actor, services: app.services, models: app.models, config: app.config, db: app.db, signer: app.signer, baseUrl }),
+    });
+    const responseHeaders: Record<string, string> = {};
+    for (const [name, value] of result.headers) responseHeaders[name] = value;
+    response.writeHead(result.status ?? 200, responseHeaders);
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) response.write(chunk);
+      response.end();
+    }
+  }
+
+  return { handle, sendGraphqlError, stop: () => apollo.stop() };
+}

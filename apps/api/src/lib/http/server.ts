@@ -1,0 +1,129 @@
+// The HTTP server: one node:http listener routing to GraphQL, blobs, model
+// files, the kiosk, health and metrics. Each request is timed for /metrics;
+// errors leave as JSON with a code from the closed set, internals masked.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AppContext } from '../app.js';
+import { AppError, isAppError } from '../errors.js';
+import type { Principal } from '../auth/principal.js';
+import { pendingTeacherCount } from '../repositories/teacher-queue-repository.js';
+import { getStoredImage, putBlob } from './blob-routes.js';
+import { createGraphqlRoute } from './graphql-route.js';
+import { bearer, sendError, sendJson } from './http-io.js';
+import { serveKiosk, serveModelFile } from './static-routes.js';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+function routeName(pathname: string): string {
+  if (pathname === '/graphql' || pathname === '/v1/blobs' || pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics') return pathname;
+  for (const prefix of ['/v1/images/', '/v1/crops/', '/models/', '/kiosk']) if (pathname.startsWith(prefix)) return `${prefix}*`;
+  return 'other';
+}
+
+export async function startHttpServer(app: AppContext, options: { port: number; host: string }): Promise<RunningServer> {
+  const graphql = await createGraphqlRoute(app);
+  let listeningUrl = '';
+
+  function baseUrlOf(request: IncomingMessage): string {
+    if (app.config.publicUrl) return app.config.publicUrl;
+    const host = request.headers.host;
+    return host && /^[\w.\-:[\]]+$/.test(host) ? `http://${host}` : listeningUrl;
+  }
+
+  async function authenticate(request: IncomingMessage): Promise<Principal> {
+    const actor = await app.services.auth.authenticate(bearer(request));
+    if (actor.kind === 'key' && !app.rateLimiter.take(actor.keyId)) {
+      throw new AppError('RATE_LIMITED', `more than ${app.config.limits.requestsPerMinute} requests per minute for this key`);
+    }
+    return actor;
+  }
+
+  async function route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    const { pathname } = url;
+    const method = request.method ?? 'GET';
+    if (pathname === '/graphql' && (method === 'POST' || method === 'GET')) {
+      let actor: Principal;
+      try {
+        actor = await authenticate(request);
+      } catch (error) {
+        if (isAppError(error)) return graphql.sendGraphqlError(response, error);
+        throw error;
+      }
+      return graphql.handle(request, response, url, actor, baseUrlOf(request));
+    }
+    if (pathname === '/v1/blobs' && method === 'PUT') return putBlob(app, request, response, await authenticate(request));
+    const stored = /^\/v1\/(images|crops)\/([^/]+)\/([^/]+)$/.exec(pathname);
+    if (stored && method === 'GET') {
+      const actor = request.headers.authorization ? await authenticate(request) : ({ kind: 'anonymous' } as const);
+      return getStoredImage(app, stored[1] === 'images' ? 'image' : 'crop', stored[2]!, stored[3]!, url, actor, response);
+    }
+    const modelFile = /^\/models\/([a-z0-9-]+)\/([\w.-]+)$/.exec(pathname);
+    if (modelFile && method === 'GET') return serveModelFile(app, modelFile[1]!, modelFile[2]!, response);
+    if ((pathname === '/kiosk' || pathname.startsWith('/kiosk/')) && method === 'GET') {
+      if (pathname === '/kiosk') {
+        response.writeHead(308, { location: '/kiosk/' }).end();
+        return;
+      }
+      return serveKiosk(pathname, response);
+    }
+    if (pathname === '/healthz') return sendJson(response, 200, { ok: true });
+    if (pathname === '/readyz') {
+      const database = await app.db.asSystem((tx) => tx.$queryRaw`SELECT 1`).then(() => true, () => false);
+      const ready = database && app.models.student !== null;
+      return sendJson(response, ready ? 200 : 503, { ok: ready, database, student: app.models.student?.manifest.id ?? null, teacher: app.models.teacher?.manifest.id ?? null });
+    }
+    if (pathname === '/metrics') {
+      const queueDepth = await app.db.asSystem((tx) => pendingTeacherCount(tx)).catch(() => -1);
+      const body = app.metrics.render({ person_search_teacher_queue_depth: { help: 'Detections waiting for a teacher embedding.', value: queueDepth } });
+      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      response.end(body);
+      return;
+    }
+    if (pathname === '/' && method === 'GET') {
+      return sendJson(response, 200, { graphql: '/graphql', kiosk: '/kiosk/', blobs: 'PUT /v1/blobs', health: '/healthz', ready: '/readyz', metrics: '/metrics' });
+    }
+    throw new AppError('NOT_FOUND', `no route for ${method} ${pathname}`);
+  }
+
+  const server = createServer((request, response) => {
+    const started = performance.now();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    response.on('finish', () => {
+      app.metrics.httpRequestSeconds.observe({ route: routeName(url.pathname), status: String(response.statusCode) }, (performance.now() - started) / 1000);
+    });
+    route(request, response, url).catch((error: unknown) => {
+      if (response.headersSent) {
+        app.log.error({ err: error }, 'error after response started');
+        response.destroy();
+        return;
+      }
+      if (isAppError(error)) return sendError(response, error);
+      app.log.error({ err: error, path: url.pathname }, 'unexpected error in HTTP request');
+      sendError(response, new AppError('INTERNAL_SERVER_ERROR', 'Internal server error'));
+    });
+  });
+  server.requestTimeout = 120_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  listeningUrl = `http://${host === '0.0.0.0' || host === '[::]' ? 'localhost' : host}:${address.port}`;
+
+  return {
+    server,
+    url: listeningUrl,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await graphql.stop();
+    },
+  };
+}

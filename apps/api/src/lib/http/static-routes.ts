@@ -1,0 +1,64 @@
+// Static files: the active student's package under /models/<id>/ (what edges
+// download), and the built kiosk page under /kiosk/ (apps/edge-client/dist).
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { AppContext } from '../app.js';
+import { repoRoot } from '../config.js';
+import { sendJson } from './http-io.js';
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
+};
+
+async function sendFile(response: ServerResponse, file: string, cacheControl: string): Promise<boolean> {
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return false;
+  response.writeHead(200, {
+    'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
+    'content-length': info.size,
+    'cache-control': cacheControl,
+    // The kiosk's WASM runtime needs cross-origin isolation for threads.
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
+    'cross-origin-resource-policy': 'same-origin',
+  });
+  createReadStream(file).pipe(response);
+  return true;
+}
+
+export async function serveModelFile(app: AppContext, modelId: string, fileName: string, response: ServerResponse): Promise<void> {
+  const student = app.models.student;
+  const allowed = student && modelId === student.manifest.id && (fileName === 'manifest.json' || fileName === student.manifest.file);
+  if (!allowed || !(await sendFile(response, path.join(student.dir, fileName), 'public, max-age=300'))) {
+    sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no such model file; the active student is ${student?.manifest.id ?? 'not installed'}` } });
+  }
+}
+
+export const kioskDir = path.join(repoRoot, 'apps/edge-client/dist');
+
+export async function serveKiosk(pathname: string, response: ServerResponse): Promise<void> {
+  const relative = decodeURIComponent(pathname.replace(/^\/kiosk\/?/, ''));
+  const file = path.resolve(kioskDir, relative || 'index.html');
+  if (!file.startsWith(kioskDir + path.sep)) {
+    sendJson(response, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
+    return;
+  }
+  if (await sendFile(response, file, relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')) return;
+  // Client-side routes fall back to the page itself; missing assets stay 404.
+  if (!path.extname(relative) && (await sendFile(response, path.join(kioskDir, 'index.html'), 'no-cache'))) return;
+  sendJson(response, 404, {
+    error: { code: 'NOT_FOUND', message: `the kiosk is not built (${path.relative(repoRoot, kioskDir)} missing): npx nx run edge-client:build` },
+  });
+}

@@ -1,0 +1,108 @@
+// The active student and teacher: manifests read at start-up (so the API can
+// register the models and serve the student's files even before any
+// inference), ONNX sessions loaded on first use. Registration puts each model
+// in the `models` table, which also creates its HNSW index.
+import path from 'node:path';
+import type { Database } from '@person-search/db';
+import type { ModelManifest } from '@person-search/model';
+import { loadStudent, loadTeacher, readManifest, type Teacher } from '@person-search/model/node';
+import type { Student } from '@person-search/model';
+import { unavailable } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { registerModel } from '../repositories/models-repository.js';
+
+export interface ActiveModel {
+  manifest: ModelManifest;
+  dir: string;
+  /** Embedding dimension stored in the vector columns. */
+  dimension: number;
+}
+
+export interface ModelRegistryOptions {
+  modelsDir: string;
+  studentModelId: string;
+  teacherModelId: string;
+  executionProviders: string[];
+  log: Logger;
+}
+
+export class ModelRegistry {
+  #student: ActiveModel | null = null;
+  #teacher: ActiveModel | null = null;
+  #studentSession: Promise<Student> | null = null;
+  #teacherSession: Promise<Teacher> | null = null;
+
+  constructor(private readonly options: ModelRegistryOptions) {}
+
+  /** Reads both manifests; a missing model is logged, not fatal (the API still serves everything else). */
+  async discover(): Promise<void> {
+    const { modelsDir, studentModelId, teacherModelId, log } = this.options;
+    this.#student = await this.#read(path.join(modelsDir, studentModelId), 'student');
+    this.#teacher = await this.#read(path.join(modelsDir, teacherModelId), 'teacher');
+    for (const [role, model] of [['student', this.#student], ['teacher', this.#teacher]] as const) {
+      if (!model) log.warn({ modelsDir }, `no ${role} model found; run \`npm run models\` to build the default models`);
+    }
+  }
+
+  async #read(dir: string, role: 'student' | 'teacher'): Promise<ActiveModel | null> {
+    try {
+      const manifest = await readManifest(dir);
+      if (manifest.role !== role) throw new Error(`${dir} holds a ${manifest.role}, expected a ${role}`);
+      const dimension = manifest.embedding?.dimension;
+      if (!dimension) throw new Error(`${dir}: the ${role} declares no embedding`);
+      return { manifest, dir, dimension };
+    } catch (error) {
+      this.options.log.warn({ reason: (error as Error).message }, `${role} model unavailable`);
+      return null;
+    }
+  }
+
+  /** Registers the active models in the database (system transaction; builds their HNSW indexes). */
+  async register(db: Database): Promise<void> {
+    for (const model of [this.#student, this.#teacher]) {
+      if (!model) continue;
+      const { manifest, dimension } = model;
+      const indexName = await db.asSystem((tx) =>
+        registerModel(tx, { id: manifest.id, version: manifest.version, role: manifest.role, dimension, sha256: manifest.sha256 }),
+      );
+      this.options.log.info({ model: manifest.id, dimension, indexName }, 'model registered');
+    }
+  }
+
+  get student(): ActiveModel | null {
+    return this.#student;
+  }
+
+  get teacher(): ActiveModel | null {
+    return this.#teacher;
+  }
+
+  requireStudent(): ActiveModel {
+    if (!this.#student) throw unavailable('no student model is installed on the server (npm run models)');
+    return this.#student;
+  }
+
+  requireTeacher(): ActiveModel {
+    if (!this.#teacher) throw unavailable('no teacher model is installed on the server (npm run models)');
+    return this.#teacher;
+  }
+
+  studentSession(): Promise<Student> {
+    const model = this.requireStudent();
+    this.#studentSession ??= loadStudent(model.dir, { executionProviders: this.options.executionProviders });
+    this.#studentSession.catch(() => (this.#studentSession = null));
+    return this.#studentSession;
+  }
+
+  teacherSession(): Promise<Teacher> {
+    const model = this.requireTeacher();
+    this.#teacherSession ??= loadTeacher(model.dir, { executionProviders: this.options.executionProviders });
+    this.#teacherSession.catch(() => (this.#teacherSession = null));
+    return this.#teacherSession;
+  }
+
+  async release(): Promise<void> {
+    const sessions = await Promise.allSettled([this.#studentSession, this.#teacherSession]);
+    await Promise.all(sessions.map((result) => (result.status === 'fulfilled' && result.value ? result.value.release() : undefined)));
+  }
+}

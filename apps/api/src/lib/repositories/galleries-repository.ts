@@ -1,0 +1,57 @@
+// SQL for galleries and devices.
+import type { DatabaseTransaction, Device, Gallery } from '@person-search/db';
+
+export function insertGallery(tx: DatabaseTransaction, tenantId: string, gallery: { name: string; retentionDays: number | null }): Promise<Gallery> {
+  return tx.gallery.create({ data: { tenantId, ...gallery } });
+}
+
+export function findGallery(tx: DatabaseTransaction, tenantId: string, id: string): Promise<Gallery | null> {
+  return tx.gallery.findUnique({ where: { tenantId_id: { tenantId, id } } });
+}
+
+export function findGalleries(tx: DatabaseTransaction, tenantId: string, ids: readonly string[]): Promise<Gallery[]> {
+  return tx.gallery.findMany({ where: { tenantId, id: { in: [...ids] } } });
+}
+
+export function findGalleryByName(tx: DatabaseTransaction, tenantId: string, name: string): Promise<Gallery | null> {
+  return tx.gallery.findUnique({ where: { tenantId_name: { tenantId, name } } });
+}
+
+/** Oldest first, keyset-paged on (createdAt, id); `scope` null = all galleries. */
+export function listGalleries(
+  tx: DatabaseTransaction,
+  tenantId: string,
+  page: { limit: number; after: { createdAt: Date; id: string } | null; scope: readonly string[] | null },
+): Promise<Gallery[]> {
+  const { after, scope } = page;
+  return tx.gallery.findMany({
+    where: {
+      tenantId,
+      ...(scope ? { id: { in: [...scope] } } : {}),
+      ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: page.limit,
+  });
+}
+
+export function updateGallery(
+  tx: DatabaseTransaction,
+  tenantId: string,
+  id: string,
+  changes: { name?: string; retentionDays?: number | null },
+): Promise<Gallery> {
+  return tx.gallery.update({ where: { tenantId_id: { tenantId, id } }, data: changes });
+}
+
+export async function deleteGallery(tx: DatabaseTransaction, tenantId: string, id: string): Promise<void> {
+  await tx.gallery.delete({ where: { tenantId_id: { tenantId, id } } });
+}
+
+export function insertDevice(tx: DatabaseTransaction, tenantId: string, name: string): Promise<Device> {
+  return tx.device.create({ data: { tenantId, name } });
+}
+
+export function findDevice(tx: DatabaseTransaction, tenantId: string, id: string): Promise<Device | null> {
+  return tx.device.findUnique({ where: { tenantId_id: { tenantId, id } } });
+}

@@ -1,0 +1,57 @@
+// The teacher-embedding queue is the detections table itself: rows with
+// teacher_status = 'pending' whose teacher_next_attempt_at has passed. A
+// claim pushes teacher_next_attempt_at forward by a lease, so a worker that
+// dies mid-batch releases its rows when the lease ends (work resumes after a
+// restart), and concurrent workers skip each other's rows (SKIP LOCKED).
+import type { DatabaseTransaction } from '@person-search/db';
+
+export interface ClaimedDetection {
+  tenantId: string;
+  id: string;
+  imageId: string;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  attempts: number;
+}
+
+/** System-wide claim across tenants (the only cross-tenant read the worker does). */
+export function claimPendingDetections(tx: DatabaseTransaction, limit: number, leaseSeconds: number): Promise<ClaimedDetection[]> {
+  return tx.$queryRaw<ClaimedDetection[]>`
+    UPDATE detections AS d
+    SET teacher_attempts = d.teacher_attempts + 1,
+        teacher_next_attempt_at = now() + make_interval(secs => ${leaseSeconds}::float8)
+    FROM (
+      SELECT tenant_id, id FROM detections
+      WHERE teacher_status = 'pending' AND teacher_next_attempt_at <= now()
+      ORDER BY teacher_next_attempt_at, tenant_id, id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    ) AS claimed
+    WHERE d.tenant_id = claimed.tenant_id AND d.id = claimed.id
+    RETURNING d.tenant_id::text AS "tenantId", d.id::text AS id, d.image_id::text AS "imageId",
+              d.x1::float8 AS x1, d.y1::float8 AS y1, d.x2::float8 AS x2, d.y2::float8 AS y2, d.teacher_attempts AS attempts`;
+}
+
+/** After a failed attempt: retry after `retryAfterSeconds`, or give up (failed) with the reason. */
+export async function recordTeacherFailure(
+  tx: DatabaseTransaction,
+  tenantId: string,
+  ids: readonly string[],
+  reason: string,
+  retryAfterSeconds: number | null,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE detections
+    SET teacher_last_error = ${reason.slice(0, 1000)},
+        teacher_status = ${retryAfterSeconds === null ? 'failed' : 'pending'}::teacher_status,
+        teacher_next_attempt_at = now() + make_interval(secs => ${retryAfterSeconds ?? 0}::float8)
+    WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${[...ids]}::uuid[])`;
+}
+
+export async function pendingTeacherCount(tx: DatabaseTransaction): Promise<number> {
+  const rows = await tx.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM detections WHERE teacher_status = 'pending'`;
+  return rows[0]?.count ?? 0;
+}

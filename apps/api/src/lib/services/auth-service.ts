@@ -1,0 +1,35 @@
+// Turns the Authorization header into a Principal. API keys are looked up by
+// prefix as the system (the tenant is not known yet) on every request, so a
+// revoked key fails on its very next request.
+import { parseApiKey, secretMatches, tokenMatches } from '../auth/api-key.js';
+import type { Principal } from '../auth/principal.js';
+import { unauthenticated } from '../errors.js';
+import { findApiKeyByPrefix } from '../repositories/api-keys-repository.js';
+import type { ServiceDeps } from './service-deps.js';
+
+export function createAuthService({ db, config }: ServiceDeps) {
+  return {
+    async authenticate(authorization: string | undefined): Promise<Principal> {
+      if (!authorization) return { kind: 'anonymous' };
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+      if (!match) throw unauthenticated('the Authorization header must be "Bearer <key>"');
+      const credential = match[1]!;
+      if (config.operatorToken && !credential.startsWith('psk_') && tokenMatches(credential, config.operatorToken)) {
+        return { kind: 'operator' };
+      }
+      const parsed = parseApiKey(credential);
+      if (!parsed) throw unauthenticated('the API key is malformed');
+      const key = await db.asSystem((tx) => findApiKeyByPrefix(tx, parsed.prefix));
+      if (!key || !secretMatches(parsed.secretPart, key.secretHash)) throw unauthenticated('the API key is not valid');
+      if (key.revokedAt) throw unauthenticated('the API key has been revoked');
+      return {
+        kind: 'key',
+        tenantId: key.tenantId,
+        keyId: key.id,
+        role: key.role,
+        galleryScope: key.galleryIds.length > 0 ? key.galleryIds : null,
+      };
+    },
+  };
+}
+export type AuthService = ReturnType<typeof createAuthService>;

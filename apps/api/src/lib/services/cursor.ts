@@ -1,0 +1,39 @@
+// Opaque keyset cursors: base64url of the (createdAt, id) of the last row seen.
+import { badInput } from '../errors.js';
+import { isUuid } from '../repositories/ids.js';
+
+export interface KeysetPosition {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor(position: KeysetPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt.toISOString(), position.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | null | undefined, field: string): KeysetPosition | null {
+  if (!cursor) return null;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(createdAt);
+    if (Number.isNaN(date.getTime()) || !isUuid(id)) throw new Error('bad cursor');
+    return { createdAt: date, id };
+  } catch {
+    throw badInput(field, 'is not a cursor returned by this API');
+  }
+}
+
+export function pageSize(first: number | null | undefined, field: string, max = 200): number {
+  const size = first ?? 50;
+  if (!Number.isInteger(size) || size < 1 || size > max) throw badInput(field, `must be between 1 and ${max}`);
+  return size;
+}
+
+/** Fetches one extra row to learn whether another page exists. */
+export function toConnection<T extends KeysetPosition, N>(rows: T[], size: number, toNode: (row: T) => N) {
+  const page = rows.slice(0, size);
+  return {
+    edges: page.map((row) => ({ cursor: encodeCursor(row), node: toNode(row) })),
+    pageInfo: { hasNextPage: rows.length > size, endCursor: page.length ? encodeCursor(page[page.length - 1]!) : null },
+  };
+}

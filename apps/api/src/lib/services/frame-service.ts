@@ -1,0 +1,108 @@
+// Frames: ingest (idempotent, one transaction), reads and deletion.
+import type { Detection, Image } from '@person-search/db';
+import type { DetectionParent, ImageParent } from '@person-search/schema';
+import { requireKey, type Principal } from '../auth/principal.js';
+import { badInput, notFound } from '../errors.js';
+import { insertAuditEntry } from '../repositories/audit-repository.js';
+import { detectionsOfImages, findDetection, insertDetections } from '../repositories/detections-repository.js';
+import { findDevice, findGallery } from '../repositories/galleries-repository.js';
+import { deleteImage, findImage, findImageByIdempotencyKey, insertImage, referencedBlobHashes } from '../repositories/images-repository.js';
+import { isUuid } from '../repositories/ids.js';
+import { toDetectionParent, toImageParent } from './frame-mapping.js';
+import { checkDetections, checkIngestShape, type IngestFrameInput } from './ingest-validation.js';
+import type { ServiceDeps } from './service-deps.js';
+
+export interface IngestResult {
+  image: ImageParent;
+  detections: DetectionParent[];
+  duplicate: boolean;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const candidate = error as { code?: string; meta?: unknown; message?: string };
+  return candidate.code === 'P2002' || candidate.code === '23505' || /unique constraint|duplicate key/i.test(candidate.message ?? '');
+}
+
+export function createFrameService({ db, blobs, models, config, log }: ServiceDeps) {
+  async function existingResult(tenantId: string, image: Image): Promise<IngestResult> {
+    const detections = await db.withTenant(tenantId, (tx) => detectionsOfImages(tx, tenantId, [image.id]));
+    return { image: toImageParent(image), detections: detections.map(toDetectionParent), duplicate: true };
+  }
+
+  return {
+    async ingestFrame(actor: Principal, input: IngestFrameInput): Promise<IngestResult> {
+      const device = requireKey(actor, 'DEVICE', 'ADMIN');
+      const student = models.requireStudent();
+      checkIngestShape(device, input, student, config.limits.detectionsPerFrame);
+      const tenantId = device.tenantId;
+
+      const earlier = await db.withTenant(tenantId, (tx) => findImageByIdempotencyKey(tx, tenantId, input.idempotencyKey));
+      if (earlier) return existingResult(tenantId, earlier);
+
+      const blob = await blobs.info(tenantId, input.blobId);
+      if (!blob) throw badInput('input.blobId', 'no such blob; upload it with PUT /v1/blobs first');
+      const detections = checkDetections(input, blob, student);
+
+      try {
+        return await db.withTenant(tenantId, async (tx) => {
+          if (!(await findGallery(tx, tenantId, input.galleryId))) throw notFound('gallery');
+          if (input.deviceId && !(await findDevice(tx, tenantId, input.deviceId))) throw badInput('input.deviceId', 'no such device');
+          const image = await insertImage(tx, tenantId, {
+            id: crypto.randomUUID(),
+            galleryId: input.galleryId,
+            deviceId: input.deviceId ?? null,
+            idempotencyKey: input.idempotencyKey,
+            blobSha256: blob.sha256,
+            contentType: blob.contentType,
+            width: blob.width,
+            height: blob.height,
+            bytes: blob.bytes,
+            capturedAt: input.capturedAt,
+          });
+          // The rows are pending for the teacher worker as soon as this commits.
+          await insertDetections(tx, tenantId, image, student.manifest.id, detections);
+          const stored = await detectionsOfImages(tx, tenantId, [image.id]);
+          return { image: toImageParent(image), detections: stored.map(toDetectionParent), duplicate: false };
+        });
+      } catch (error) {
+        // A concurrent ingest with the same key committed first: answer as a retry.
+        if (!isUniqueViolation(error)) throw error;
+        const winner = await db.withTenant(tenantId, (tx) => findImageByIdempotencyKey(tx, tenantId, input.idempotencyKey));
+        if (!winner) throw error;
+        return existingResult(tenantId, winner);
+      }
+    },
+
+    async image(actor: Principal, id: string): Promise<ImageParent> {
+      const key = requireKey(actor);
+      if (!isUuid(id)) throw notFound('image');
+      const image = await db.withTenant(key.tenantId, (tx) => findImage(tx, key.tenantId, id));
+      if (!image || (key.galleryScope && !key.galleryScope.includes(image.galleryId))) throw notFound('image');
+      return toImageParent(image);
+    },
+
+    async detection(actor: Principal, id: string): Promise<DetectionParent> {
+      const key = requireKey(actor);
+      if (!isUuid(id)) throw notFound('detection');
+      const detection: Detection | null = await db.withTenant(key.tenantId, (tx) => findDetection(tx, key.tenantId, id));
+      if (!detection || (key.galleryScope && !key.galleryScope.includes(detection.galleryId))) throw notFound('detection');
+      return toDetectionParent(detection);
+    },
+
+    async deleteImage(actor: Principal, id: string): Promise<{ id: string; deleted: boolean }> {
+      const admin = requireKey(actor, 'ADMIN');
+      if (!isUuid(id)) throw notFound('image');
+      const orphan = await db.withTenant(admin.tenantId, async (tx) => {
+        const image = await findImage(tx, admin.tenantId, id);
+        if (!image) throw notFound('image');
+        await deleteImage(tx, admin.tenantId, id);
+        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'image.delete', target: `image:${id}` });
+        const stillUsed = await referencedBlobHashes(tx, admin.tenantId, [image.blobSha256]);
+        return stillUsed.size === 0 ? image.blobSha256 : null;
+      });
+      if (orphan) await blobs.delete(admin.tenantId, orphan).catch((error: unknown) => log.warn({ err: error }, 'blob delete failed'));
+      return { id, deleted: true };
+    },
+  };
+}
+export type FrameService = ReturnType<typeof createFrameService>;

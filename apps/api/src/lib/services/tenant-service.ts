@@ -1,0 +1,97 @@
+// Tenants and API keys: operator tenant creation, admin key management.
+import type { ApiKey, ApiKeyRole, Tenant } from '@person-search/db';
+import { issueApiKey } from '../auth/api-key.js';
+import { requireKey, requireOperator, type Principal } from '../auth/principal.js';
+import { badInput, notFound } from '../errors.js';
+import { insertApiKey, listApiKeys, revokeApiKey, findApiKey } from '../repositories/api-keys-repository.js';
+import { insertAuditEntry } from '../repositories/audit-repository.js';
+import { findGalleries } from '../repositories/galleries-repository.js';
+import { isUuid } from '../repositories/ids.js';
+import { countTenants, findTenant, insertTenant } from '../repositories/tenants-repository.js';
+import type { ServiceDeps } from './service-deps.js';
+
+export interface IssuedApiKeyResult {
+  apiKey: ApiKey;
+  secret: string;
+}
+
+function checkName(field: string, name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > 200) throw badInput(field, 'must be 1..200 characters');
+  return trimmed;
+}
+
+export function createTenantService({ db }: ServiceDeps) {
+  /** Creates a tenant and its first admin key (system transaction: the tenant does not exist yet). */
+  async function createTenantWithAdmin(name: string, actorKeyId: string | null): Promise<{ tenant: Tenant; adminKey: IssuedApiKeyResult }> {
+    const issued = issueApiKey();
+    return db.asSystem(async (tx) => {
+      const tenant = await insertTenant(tx, name);
+      const apiKey = await insertApiKey(tx, tenant.id, { prefix: issued.prefix, secretHash: issued.secretHash, role: 'ADMIN', galleryIds: [], label: 'first admin key' });
+      await insertAuditEntry(tx, tenant.id, { actorKeyId, action: 'tenant.create', target: `tenant:${tenant.id}`, details: { name } });
+      return { tenant, adminKey: { apiKey, secret: issued.secret } };
+    });
+  }
+
+  return {
+    async createTenant(actor: Principal, input: { name: string }) {
+      requireOperator(actor);
+      return createTenantWithAdmin(checkName('input.name', input.name), null);
+    },
+
+    /** On a fresh embedded data dir: the tenant and admin key printed at start-up; null when tenants exist. */
+    async bootstrapIfEmpty(): Promise<{ tenant: Tenant; adminKey: IssuedApiKeyResult } | null> {
+      if ((await db.asSystem((tx) => countTenants(tx))) > 0) return null;
+      return createTenantWithAdmin('default', null);
+    },
+
+    async viewerTenant(actor: Principal): Promise<Tenant> {
+      const key = requireKey(actor);
+      const tenant = await db.withTenant(key.tenantId, (tx) => findTenant(tx, key.tenantId));
+      if (!tenant) throw notFound('tenant');
+      return tenant;
+    },
+
+    async viewerKey(actor: Principal): Promise<ApiKey> {
+      const key = requireKey(actor);
+      const apiKey = await db.withTenant(key.tenantId, (tx) => findApiKey(tx, key.tenantId, key.keyId));
+      if (!apiKey) throw notFound('API key');
+      return apiKey;
+    },
+
+    async createApiKey(actor: Principal, input: { name: string; role: ApiKeyRole; galleryIds?: readonly string[] | null }): Promise<IssuedApiKeyResult> {
+      const admin = requireKey(actor, 'ADMIN');
+      const label = checkName('input.name', input.name);
+      const galleryIds = [...new Set(input.galleryIds ?? [])];
+      galleryIds.forEach((id, index) => {
+        if (!isUuid(id)) throw badInput(`input.galleryIds[${index}]`, 'is not a gallery id');
+      });
+      const issued = issueApiKey();
+      return db.withTenant(admin.tenantId, async (tx) => {
+        const found = await findGalleries(tx, admin.tenantId, galleryIds);
+        const missing = galleryIds.findIndex((id) => !found.some((gallery) => gallery.id === id));
+        if (missing >= 0) throw badInput(`input.galleryIds[${missing}]`, 'no such gallery');
+        const apiKey = await insertApiKey(tx, admin.tenantId, { prefix: issued.prefix, secretHash: issued.secretHash, role: input.role, galleryIds, label });
+        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'apiKey.create', target: `apiKey:${apiKey.id}`, details: { role: input.role, galleryIds, name: label } });
+        return { apiKey, secret: issued.secret };
+      });
+    },
+
+    async revokeApiKey(actor: Principal, id: string): Promise<ApiKey> {
+      const admin = requireKey(actor, 'ADMIN');
+      if (!isUuid(id)) throw notFound('API key');
+      return db.withTenant(admin.tenantId, async (tx) => {
+        const revoked = await revokeApiKey(tx, admin.tenantId, id);
+        if (!revoked) throw notFound('API key');
+        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'apiKey.revoke', target: `apiKey:${id}` });
+        return revoked;
+      });
+    },
+
+    async listApiKeys(actor: Principal): Promise<ApiKey[]> {
+      const admin = requireKey(actor, 'ADMIN');
+      return db.withTenant(admin.tenantId, (tx) => listApiKeys(tx, admin.tenantId));
+    },
+  };
+}
+export type TenantService = ReturnType<typeof createTenantService>;

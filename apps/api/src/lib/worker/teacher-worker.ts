@@ -1,0 +1,129 @@
+// The teacher worker: claims pending detections across tenants (FOR UPDATE
+// SKIP LOCKED, with a lease so a crashed worker's claims come back), embeds
+// their crops with the teacher, and writes the vectors in the tenant's own
+// transaction. A failed attempt is retried with exponential backoff; after
+// maxAttempts the detection is marked failed with the reason (poison item).
+import type { Database } from '@person-search/db';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { Metrics } from '../http/metrics.js';
+import type { ModelRegistry } from '../inference/model-registry.js';
+import { embedStoredCrops, type CropRequest } from '../inference/teacher-embeddings.js';
+import type { Logger } from '../logger.js';
+import { writeTeacherEmbeddings } from '../repositories/detections-repository.js';
+import { findImages } from '../repositories/images-repository.js';
+import { claimPendingDetections, recordTeacherFailure, type ClaimedDetection } from '../repositories/teacher-queue-repository.js';
+
+export interface TeacherWorkerOptions {
+  batchSize: number;
+  pollMs: number;
+  maxAttempts: number;
+  maxPixels: number;
+  /** How long a claim holds before another worker may take the row (seconds). */
+  leaseSeconds?: number;
+}
+
+export interface TeacherWorkerDeps {
+  db: Database;
+  blobs: BlobStore;
+  models: ModelRegistry;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** Backoff before retry n (1-based): 2, 4, 8 … seconds, capped at 10 minutes. */
+export function retryDelaySeconds(attempt: number): number {
+  return Math.min(600, 2 ** attempt);
+}
+
+export class TeacherWorker {
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+
+  constructor(private readonly deps: TeacherWorkerDeps, private readonly options: TeacherWorkerOptions) {}
+
+  /** Claims and processes one batch; returns how many detections it handled (0 = queue empty). */
+  async runOnce(): Promise<number> {
+    const { db, models, log } = this.deps;
+    const teacher = models.teacher;
+    if (!teacher) return 0;
+    const claimed = await db.asSystem((tx) => claimPendingDetections(tx, this.options.batchSize, this.options.leaseSeconds ?? 300));
+    if (claimed.length === 0) return 0;
+    const byTenant = new Map<string, ClaimedDetection[]>();
+    for (const row of claimed) byTenant.set(row.tenantId, [...(byTenant.get(row.tenantId) ?? []), row]);
+    for (const [tenantId, rows] of byTenant) {
+      await this.#processTenant(tenantId, rows, teacher.manifest.id).catch((error: unknown) => {
+        log.error({ err: error, tenantId }, 'teacher batch failed');
+        return this.#recordFailures(tenantId, rows, error as Error);
+      });
+    }
+    return claimed.length;
+  }
+
+  async #processTenant(tenantId: string, rows: ClaimedDetection[], teacherModelId: string): Promise<void> {
+    const { db, blobs, models, metrics } = this.deps;
+    const images = await db.withTenant(tenantId, (tx) => findImages(tx, tenantId, [...new Set(rows.map((row) => row.imageId))]));
+    const blobOf = new Map(images.map((image) => [image.id, image.blobSha256]));
+    const crops: CropRequest[] = rows.flatMap((row) => {
+      const sha = blobOf.get(row.imageId);
+      return sha ? [{ id: row.id, imageBlobSha256: sha, box: { x1: row.x1, y1: row.y1, x2: row.x2, y2: row.y2 } }] : [];
+    });
+    const outcomes = await embedStoredCrops({ blobs, models, metrics, maxPixels: this.options.maxPixels }, tenantId, crops);
+    const done = outcomes.flatMap((outcome) => (outcome.embedding ? [{ id: outcome.id, embedding: outcome.embedding }] : []));
+    await db.withTenant(tenantId, (tx) => writeTeacherEmbeddings(tx, tenantId, teacherModelId, done));
+    const failed = outcomes.filter((outcome) => outcome.error);
+    for (const outcome of failed) {
+      const row = rows.find((candidate) => candidate.id === outcome.id)!;
+      await this.#recordFailures(tenantId, [row], outcome.error!);
+    }
+    this.deps.log.debug({ tenantId, done: done.length, failed: failed.length }, 'teacher batch');
+  }
+
+  async #recordFailures(tenantId: string, rows: ClaimedDetection[], error: Error): Promise<void> {
+    const reason = error.message || String(error);
+    const giveUp = rows.filter((row) => row.attempts >= this.options.maxAttempts).map((row) => row.id);
+    const retry = rows.filter((row) => row.attempts < this.options.maxAttempts);
+    await this.deps.db.withTenant(tenantId, async (tx) => {
+      await recordTeacherFailure(tx, tenantId, giveUp, reason, null);
+      for (const row of retry) await recordTeacherFailure(tx, tenantId, [row.id], reason, retryDelaySeconds(row.attempts));
+    });
+    if (giveUp.length) this.deps.log.warn({ tenantId, detections: giveUp, reason }, 'teacher embedding failed for good');
+  }
+
+  /** Runs until stop(): batches back to back while there is work, else polls. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = (async () => {
+      while (this.#running) {
+        let handled = 0;
+        try {
+          handled = await this.runOnce();
+        } catch (error) {
+          this.deps.log.error({ err: error }, 'teacher worker iteration failed');
+        }
+        if (handled === 0 && this.#running) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, this.options.pollMs);
+            this.#wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.#wake = null;
+        }
+      }
+    })();
+  }
+
+  /** Nudges an idle worker (after an ingest) instead of waiting for the next poll. */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+  }
+}

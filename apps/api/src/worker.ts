@@ -1,0 +1,16 @@
+// `npm run worker`: the teacher worker alone (production runs API replicas and
+// workers as separate processes). Same configuration as the API.
+import { createApp } from './lib/app.js';
+import { loadConfig } from './lib/config.js';
+
+const app = await createApp(loadConfig());
+if (!app.models.teacher) {
+  console.error('no teacher model found; run `npm run models` (or set MODELS_DIR / TEACHER_MODEL_ID)');
+  await app.close();
+  process.exit(1);
+}
+app.worker.start();
+console.log(`teacher worker running (${app.db.kind}, teacher ${app.models.teacher.manifest.id}); Ctrl-C to stop`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void app.close().then(() => process.exit(0)));
+}
