@@ -19,6 +19,14 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
 }
 
+/** What usually fixes a provider that cannot start, appended to the logged reason. */
+const PROVIDER_HINTS: Record<string, string> = {
+  webgpu:
+    'the WebGPU provider drives Vulkan: libvulkan.so.1 must be on the library path when the process starts ' +
+    '(e.g. LD_LIBRARY_PATH=/usr/lib/chromium) and VK_ICD_FILENAMES may select a driver such as SwiftShader',
+  cuda: 'the CUDA provider needs onnxruntime-node installed with its CUDA libraries and a CUDA 12 runtime',
+};
+
 async function createSession(modelBytes: Uint8Array, options: SessionOptions, modelId: string) {
   const providers = options.executionProviders?.length ? options.executionProviders : ['cpu'];
   const log = options.log ?? ((message: string) => console.warn(message));
@@ -33,7 +41,8 @@ async function createSession(modelBytes: Uint8Array, options: SessionOptions, mo
       if (failures.length > 0) log(`model "${modelId}": using execution provider "${provider}" (${failures.join('; ')})`);
       return { session, provider };
     } catch (error) {
-      failures.push(`"${provider}" unavailable: ${firstLine(error)}`);
+      const hint = PROVIDER_HINTS[provider];
+      failures.push(`"${provider}" unavailable: ${firstLine(error)}${hint ? ` (${hint})` : ''}`);
     }
   }
   throw new ModelError('INFERENCE_FAILED', `model "${modelId}": no execution provider could start (${failures.join('; ')})`);

@@ -1,0 +1,88 @@
+/**
+ * onnxruntime-node's bundled WebGPU execution provider (Dawn over Vulkan;
+ * here SwiftShader, a CPU Vulkan driver that ships with Chromium) must give
+ * the same embeddings as its CPU provider. Tiny inputs only: SwiftShader is
+ * hundreds of times slower than the CPU provider. Uses OSNet when ../shared
+ * exists, else a tiny embedder built in-process; skips with the reason if no
+ * WebGPU adapter can start here.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cosineSimilarity, type Box, type RgbImage } from '../src/index.js';
+import { decodeImage } from '../src/node.js';
+import { isPositivePedestrian, modelPackage, motFrames, mot17Dir, removeModelPackages, THIRD_PARTY } from './support/third-party-models.js';
+import { removeTinyPackages, writeTinyEmbedderPackage } from './support/tiny-models.js';
+
+const SWIFTSHADER_DIR = '/usr/lib/chromium';
+const childScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support/webgpu-parity-child.ts');
+
+interface ProviderResult {
+  provider?: string;
+  ms?: number;
+  embeddings?: number[][];
+  error?: string;
+}
+
+/** The environment a process needs for Dawn to find SwiftShader's Vulkan (when Chromium ships it). */
+function vulkanEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (existsSync(path.join(SWIFTSHADER_DIR, 'vk_swiftshader_icd.json'))) {
+    env['VK_ICD_FILENAMES'] = path.join(SWIFTSHADER_DIR, 'vk_swiftshader_icd.json');
+    env['LD_LIBRARY_PATH'] = [SWIFTSHADER_DIR, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':');
+  }
+  return env;
+}
+
+async function parityInput(): Promise<{ packageDir: string; image: RgbImage; boxes: Box[]; label: string }> {
+  if (existsSync(THIRD_PARTY.osnet.onnx) && existsSync(mot17Dir)) {
+    const frame = motFrames()[0]!;
+    const boxes = frame.rows.filter(isPositivePedestrian).slice(0, 2).map((row) => row.box);
+    return { packageDir: modelPackage(THIRD_PARTY.osnet.fixture, THIRD_PARTY.osnet.onnx), image: await decodeImage(await readFile(frame.imagePath)), boxes, label: 'OSNet-x0.25, 2 MOT17 crops' };
+  }
+  console.warn('../shared absent: WebGPU parity uses the tiny in-process embedder instead of OSNet');
+  const image: RgbImage = { data: new Uint8Array(40 * 30 * 3).map((_, i) => (i * 31) % 256), width: 40, height: 30, channels: 3 };
+  return { packageDir: await writeTinyEmbedderPackage(), image, boxes: [{ x1: 0, y1: 0, x2: 20, y2: 30 }, { x1: 10, y1: 5, x2: 40, y2: 25 }], label: 'tiny embedder' };
+}
+
+describe('onnxruntime-node WebGPU provider vs CPU provider', () => {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'webgpu-parity-'));
+  afterAll(() => {
+    removeModelPackages();
+    removeTinyPackages();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('embeds the same crops to cosine > 0.999', async (context) => {
+    const { packageDir, image, boxes, label } = await parityInput();
+    const imagePath = path.join(scratch, 'image.rgb');
+    writeFileSync(imagePath, image.data);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', childScript, packageDir, imagePath, String(image.width), String(image.height), JSON.stringify(boxes)], {
+      env: vulkanEnvironment(),
+      encoding: 'utf8',
+      timeout: 240_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const line = child.stdout.trim().split('\n').at(-1) ?? '';
+    if (child.status !== 0 || !line.startsWith('{')) throw new Error(`parity child failed (status ${child.status}): ${child.stderr.slice(-2000)}`);
+    const result = JSON.parse(line) as { cpu: ProviderResult; webgpu: ProviderResult; logs: string[] };
+    if (result.webgpu.error) {
+      const reason = `skipped: the WebGPU execution provider cannot start here: ${result.webgpu.error.slice(0, 400)}`;
+      console.warn(reason);
+      context.skip(reason);
+      return;
+    }
+    const cosines = result.cpu.embeddings!.map((vector, i) => cosineSimilarity(vector, result.webgpu.embeddings![i]!));
+    console.log(
+      `WebGPU (${result.webgpu.provider}) vs CPU on ${label}: cosine ${cosines.map((value) => value.toFixed(6)).join(', ')}; ` +
+        `${result.webgpu.ms!.toFixed(0)} ms vs ${result.cpu.ms!.toFixed(0)} ms`,
+    );
+    expect(result.webgpu.provider).toBe('webgpu');
+    expect(cosines).toHaveLength(boxes.length);
+    for (const cosine of cosines) expect(cosine).toBeGreaterThan(0.999);
+  });
+});
