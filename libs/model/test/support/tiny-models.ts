@@ -72,3 +72,34 @@ export async function writeTinyEmbedderPackage(
 export function removeTinyPackages(): void {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
+
+export interface ConstantOutput {
+  name: string;
+  dims: number[];
+  values: number[];
+}
+
+/**
+ * A "detector" whose outputs are fixed tensors, whatever the image: the input
+ * is still consumed (its mean times zero is added) so ONNX Runtime keeps it.
+ * Lets the whole detect → decode → map-back pipeline run with known numbers.
+ */
+export function constantOutputModelBytes(inputName: string, inputDims: number[], outputs: ConstantOutput[]): Uint8Array {
+  const graph = new OnnxGraphBuilder('constant-detector');
+  const input = graph.addInput(inputName, OnnxDataType.FLOAT, inputDims);
+  const zero = graph.op('Mul', [graph.op('ReduceMean', [input], { keepdims: 0 }), graph.scalar('zero', 0)]);
+  for (const output of outputs) {
+    const value = graph.op('Add', [graph.addFloatTensor(`${output.name}_value`, output.dims, output.values), zero]);
+    graph.addOutput(value, output.name, OnnxDataType.FLOAT, output.dims);
+  }
+  return graph.serialize({ opset: 17, producerName: 'person-search-tests', producerVersion: '0' });
+}
+
+/** Writes a package folder for arbitrary manifest + bytes (sha256 filled in). */
+export async function writePackage(manifest: Record<string, unknown>, bytes: Uint8Array): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `${String(manifest['id'])}-`));
+  created.push(dir);
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, sha256: await sha256Hex(bytes) }));
+  writeFileSync(path.join(dir, 'model.onnx'), bytes);
+  return dir;
+}
