@@ -48,7 +48,7 @@ export class AppError extends Error {
 export const badInput = (field: string, message: string) => new AppError('BAD_USER_INPUT', `${field}: ${message}`, field);
 export const tooLarge = (field: string, message: string) => new AppError('PAYLOAD_TOO_LARGE', `${field}: ${message}`, field);
 /** Absent and belonging to another tenant look the same, so ids cannot be probed. */
-export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const notFound = (what: string, field?: string) => new AppError('NOT_FOUND', `${field ? `${field}: ` : ''}${what} not found`, field);
 export const forbidden = (message: string) => new AppError('FORBIDDEN', message);
 export const unauthenticated = (message = 'a valid API key is required (Authorization: Bearer psk_…)') =>
   new AppError('UNAUTHENTICATED', message);

@@ -90,7 +90,7 @@ export async function startTestServer(options: { backend?: Backend; modelsDir?: 
       const response = await fetch(`${running.url}/v1/blobs`, {
         method: 'PUT',
         headers: { 'content-type': contentType, ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
-        body: bytes,
+        body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
       });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },

@@ -28,6 +28,7 @@ export function requireKey(actor: Principal, ...roles: Role[]): KeyPrincipal {
 }
 
 export function requireOperator(actor: Principal): OperatorPrincipal {
+  if (actor.kind === 'key') throw forbidden('only the operator token may do this');
   if (actor.kind !== 'operator') throw unauthenticated('the operator token is required (Authorization: Bearer <OPERATOR_TOKEN>)');
   return actor;
 }

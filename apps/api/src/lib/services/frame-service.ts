@@ -40,7 +40,7 @@ export function createFrameService({ db, blobs, models, config, log }: ServiceDe
       if (earlier) return existingResult(tenantId, earlier);
 
       const blob = await blobs.info(tenantId, input.blobId);
-      if (!blob) throw badInput('input.blobId', 'no such blob; upload it with PUT /v1/blobs first');
+      if (!blob) throw notFound('blob (upload it with PUT /v1/blobs first)', 'input.blobId');
       const detections = checkDetections(input, blob, student);
 
       try {

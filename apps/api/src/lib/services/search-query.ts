@@ -54,7 +54,8 @@ export async function resolvePersonQuery(deps: ServiceDeps, actor: KeyPrincipal,
   if (query.photo != null) {
     const { blobId, box } = query.photo;
     const blob = /^[0-9a-f]{64}$/.test(blobId) ? await blobs.info(tenantId, blobId) : null;
-    if (!blob) throw badInput('input.query.photo.blobId', 'no such blob; upload it with PUT /v1/blobs first');
+    if (!/^[0-9a-f]{64}$/.test(blobId)) throw badInput('input.query.photo.blobId', 'is not a blob id returned by PUT /v1/blobs');
+    if (!blob) throw notFound('blob (upload it with PUT /v1/blobs first)', 'input.query.photo.blobId');
     const image = await decodeImage(await blobs.read(tenantId, blobId), { maxPixels: config.limits.imagePixels });
     if (box) {
       const { x1, y1, x2, y2 } = box;

@@ -5,7 +5,8 @@
 import { cosineSimilarity } from '@person-search/model';
 import type { BoxValue, DetectionParent } from '@person-search/schema';
 import { galleriesInScope, requireKey, type Principal } from '../auth/principal.js';
-import { badInput } from '../errors.js';
+import { badInput, notFound } from '../errors.js';
+import { findGalleries } from '../repositories/galleries-repository.js';
 import { embedStoredCrops } from '../inference/teacher-embeddings.js';
 import {
   findDetections,
@@ -73,6 +74,12 @@ export function createSearchService(deps: ServiceDeps) {
       const tenantId = searcher.tenantId;
       const student = models.requireStudent();
 
+      if (input.galleryIds?.length) {
+        const requested = [...new Set(input.galleryIds)];
+        const found = await db.withTenant(tenantId, (tx) => findGalleries(tx, tenantId, requested));
+        const missing = requested.findIndex((id) => !found.some((gallery) => gallery.id === id));
+        if (missing >= 0) throw notFound('gallery', `input.galleryIds[${input.galleryIds.indexOf(requested[missing]!)}]`);
+      }
       const query = await resolvePersonQuery(deps, searcher, input.query);
       const rerank = (input.rerank ?? true) && query.crop !== null && models.teacher !== null;
       const teacherQuery = rerank ? await teacherQueryEmbedding(deps, tenantId, query) : null;

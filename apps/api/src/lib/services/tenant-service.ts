@@ -70,7 +70,7 @@ export function createTenantService({ db }: ServiceDeps) {
       return db.withTenant(admin.tenantId, async (tx) => {
         const found = await findGalleries(tx, admin.tenantId, galleryIds);
         const missing = galleryIds.findIndex((id) => !found.some((gallery) => gallery.id === id));
-        if (missing >= 0) throw badInput(`input.galleryIds[${missing}]`, 'no such gallery');
+        if (missing >= 0) throw notFound('gallery', `input.galleryIds[${missing}]`);
         const apiKey = await insertApiKey(tx, admin.tenantId, { prefix: issued.prefix, secretHash: issued.secretHash, role: input.role, galleryIds, label });
         await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'apiKey.create', target: `apiKey:${apiKey.id}`, details: { role: input.role, galleryIds, name: label } });
         return { apiKey, secret: issued.secret };
