@@ -111,7 +111,7 @@ describe('loading models', () => {
   it('rejects model bytes that differ from the manifest sha256 (CHECKSUM_MISMATCH)', async () => {
     const tampered = tinyEmbedderBytes().slice();
     tampered[tampered.length - 1]! ^= 0xff;
-    await expectModelError(loadTeacher(await writeTinyEmbedderPackage(() => {}, tampered)), 'CHECKSUM_MISMATCH', /model\.onnx has sha256 [0-9a-f]{64} but the manifest says/);
+    await expectModelError(loadTeacher(await writeTinyEmbedderPackage(undefined, tampered)), 'CHECKSUM_MISMATCH', /model\.onnx has sha256 [0-9a-f]{64} but the manifest says/);
   });
 
   it('rejects an invalid manifest field, naming it (INVALID_MANIFEST)', async () => {

@@ -41,11 +41,11 @@ const createdDirs: string[] = [];
  * A temporary model package: the fixture manifest (optionally edited) beside
  * a symlink to the real ONNX file, so the repo never holds a copy of it.
  */
-export function modelPackage(fixture: string, onnxPath: string, edit: (manifest: Record<string, unknown>) => void = () => {}): string {
+export function modelPackage(fixture: string, onnxPath: string, edit?: (manifest: Record<string, unknown>) => void): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `${fixture}-`));
   createdDirs.push(dir);
   const manifest = readFixtureManifest(fixture);
-  edit(manifest);
+  edit?.(manifest);
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   symlinkSync(onnxPath, path.join(dir, String(manifest['file'] ?? 'model.onnx')));
   return dir;

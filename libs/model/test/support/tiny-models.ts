@@ -56,12 +56,12 @@ const created: string[] = [];
 
 /** Writes a package folder; `edit` may change the manifest or replace the model bytes. */
 export async function writeTinyEmbedderPackage(
-  edit: (manifest: Record<string, unknown>) => void = () => {},
+  edit?: (manifest: Record<string, unknown>) => void,
   modelBytes?: Uint8Array,
 ): Promise<string> {
   const bytes = tinyEmbedderBytes();
   const manifest = await tinyEmbedderManifest(bytes);
-  edit(manifest);
+  edit?.(manifest);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tiny-embedder-'));
   created.push(dir);
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
