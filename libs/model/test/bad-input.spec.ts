@@ -147,7 +147,16 @@ describe('loading models', () => {
     expect(teacher.executionProvider).toBe('cpu');
     expect(messages.join('\n')).toMatch(/using execution provider "cpu" \("cuda" unavailable: /);
     await teacher.release();
-    await expectModelError(loadTeacher(await writeTinyEmbedderPackage(), { executionProviders: ['no-such-ep'] }), 'INFERENCE_FAILED', /"no-such-ep" unavailable/);
+    await expectModelError(
+      loadTeacher(await writeTinyEmbedderPackage(), { executionProviders: ['cuda'] }),
+      'INFERENCE_FAILED',
+      /no execution provider could start \("cuda" unavailable: /,
+    );
+    await expectModelError(
+      loadTeacher(await writeTinyEmbedderPackage(), { executionProviders: ['gpu', 'cpu'] }),
+      'INFERENCE_FAILED',
+      /unknown execution provider "gpu"; onnxruntime-node knows cpu, webgpu, cuda/,
+    );
   });
 
   it('rejects a zero-size RgbImage before inference', async () => {

@@ -7,9 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cosineSimilarity, iou } from '../src/index.js';
 import { decodeImage, loadStudent } from '../src/node.js';
-import { fetchModelPackage, loadWebStudent } from '../src/web.js';
+import { loadWebStudent } from '../src/web.js';
 import { modelPackage, motFrames, mot17Dir, readFixtureManifest, removeModelPackages, skipReason, THIRD_PARTY } from './support/third-party-models.js';
-import { tinyEmbedderBytes, tinyEmbedderManifest } from './support/tiny-models.js';
 
 const { yolox, osnet } = THIRD_PARTY;
 const missing = skipReason(yolox.onnx, osnet.onnx, mot17Dir);
@@ -38,39 +37,5 @@ describe.skipIf(missing)('onnxruntime-web (WASM) vs onnxruntime-node', () => {
     } finally {
       await Promise.all([nodeStudent.release(), webStudent.release()]);
     }
-  });
-});
-
-describe('fetchModelPackage', () => {
-  async function servedPackage(modelBytes: Uint8Array, status = 200) {
-    const manifest = JSON.stringify(await tinyEmbedderManifest(tinyEmbedderBytes()));
-    const requested: string[] = [];
-    const fetchStub = (async (url: string | URL | Request) => {
-      const href = String(url);
-      requested.push(href);
-      if (href.endsWith('/manifest.json')) return new Response(manifest);
-      if (href.endsWith('/model.onnx')) return new Response(modelBytes as Uint8Array<ArrayBuffer>, { status });
-      return new Response('not found', { status: 404 });
-    }) as typeof fetch;
-    return { fetchStub, requested };
-  }
-
-  it('returns verified bytes from the package folder', async () => {
-    const { fetchStub, requested } = await servedPackage(tinyEmbedderBytes());
-    const fetched = await fetchModelPackage('http://kiosk.local/models/tiny-embedder', { fetch: fetchStub, cacheName: false });
-    expect(fetched.manifest.id).toBe('tiny-embedder');
-    expect(requested).toEqual(['http://kiosk.local/models/tiny-embedder/manifest.json', 'http://kiosk.local/models/tiny-embedder/model.onnx']);
-  });
-
-  it('rejects bytes whose sha256 differs from the manifest, and HTTP errors', async () => {
-    const tampered = tinyEmbedderBytes().slice();
-    tampered[0]! ^= 1;
-    const bad = await servedPackage(tampered);
-    await expect(fetchModelPackage('http://kiosk.local/m/', { fetch: bad.fetchStub, cacheName: false })).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' });
-    const gone = await servedPackage(tinyEmbedderBytes(), 404);
-    await expect(fetchModelPackage('http://kiosk.local/m/', { fetch: gone.fetchStub, cacheName: false })).rejects.toMatchObject({
-      code: 'MODEL_NOT_FOUND',
-      message: expect.stringMatching(/model\.onnx: HTTP 404/),
-    });
   });
 });

@@ -27,8 +27,24 @@ const PROVIDER_HINTS: Record<string, string> = {
   cuda: 'the CUDA provider needs onnxruntime-node installed with its CUDA libraries and a CUDA 12 runtime',
 };
 
+/**
+ * A misspelt provider is a configuration error, not something to fall back
+ * from silently: names must be ones this onnxruntime-node build knows.
+ */
+function checkProviderNames(providers: readonly string[]): void {
+  const known = ort.listSupportedBackends().map((backend) => backend.name);
+  const unknown = providers.filter((provider) => !known.includes(provider));
+  if (unknown.length > 0) {
+    throw new ModelError(
+      'INFERENCE_FAILED',
+      `unknown execution provider${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `"${name}"`).join(', ')}; onnxruntime-node knows ${known.join(', ')}`,
+    );
+  }
+}
+
 async function createSession(modelBytes: Uint8Array, options: SessionOptions, modelId: string) {
   const providers = options.executionProviders?.length ? options.executionProviders : ['cpu'];
+  checkProviderNames(providers);
   const log = options.log ?? ((message: string) => console.warn(message));
   const failures: string[] = [];
   for (const provider of providers) {
