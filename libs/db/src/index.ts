@@ -5,8 +5,9 @@ export { openDatabase, type Database, type OpenDatabaseOptions } from './lib/ope
 export { migrate, type MigrationTarget } from './lib/migrate';
 export { MigrationError, type MigrateOptions, type MigrateResult } from './lib/migrator';
 export { APPLICATION_ROLE, type DatabaseTransaction, type TransactionOptions } from './lib/tenant-scope';
+export { registerEmbeddingModel, type EmbeddingModelRegistration } from './lib/model-registry';
 export { readDatabaseConfig, type DatabaseConfig } from './lib/config';
-export { toVectorSql, fromVectorSql } from './lib/vector';
+export { toVectorSql, fromVectorSql, vectorType, configureVectorSearch, type VectorSearchSettings } from './lib/vector';
 // Generated Prisma types (model row types, enums, the Prisma namespace for inputs and errors).
 export { Prisma, ApiKeyRole, ModelRole, TeacherStatus, type PrismaClient } from './generated/prisma/client';
 export type { Tenant, ApiKey, Gallery, Device, Image, Detection, Model, AuditLogEntry } from './generated/prisma/client';

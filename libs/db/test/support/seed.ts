@@ -1,7 +1,7 @@
 // One tenant with one row in every tenant-owned table, created as the system
 // (owner) the way the operator and ingest paths would.
 import { randomBytes } from 'node:crypto';
-import { toVectorSql, type Database } from '../../src/index';
+import { registerEmbeddingModel, toVectorSql, type Database } from '../../src/index';
 
 export interface SeededTenant {
   tenantId: string;
@@ -14,11 +14,8 @@ export interface SeededTenant {
 }
 
 export async function registerModel(database: Database, id: string, role: 'student' | 'teacher', dimension: number): Promise<string> {
-  const [row] = await database.asSystem(
-    (tx) => tx.$queryRaw<{ index_name: string }[]>`
-      SELECT register_embedding_model(${id}, '1.0.0', ${role}::model_role, ${dimension}::integer, ${'0'.repeat(64)}) AS index_name`,
-  );
-  return row!.index_name;
+  const { indexName } = await registerEmbeddingModel(database, { id, version: '1.0.0', role, dimension, sha256: '0'.repeat(64) });
+  return indexName;
 }
 
 export async function seedTenant(database: Database, name: string, studentModelId: string, embedding: number[]): Promise<SeededTenant> {

@@ -1,0 +1,29 @@
+// Registration of embedding models: a row in the global `models` registry plus
+// the model's cosine HNSW index, both done by the SQL function
+// register_embedding_model() (see the init migration) as the table owner.
+import type { Database } from './open-database';
+
+export interface EmbeddingModelRegistration {
+  /** Model id, `[a-z0-9-]+` (the manifest id). */
+  id: string;
+  version: string;
+  role: 'student' | 'teacher';
+  /** Embedding length; fixed for the id once registered. */
+  dimension: number;
+  /** Hex SHA-256 of the model file. */
+  sha256: string;
+}
+
+/**
+ * Registers a model (idempotent; a new version or sha256 updates the row, a
+ * changed role or dimension is refused) and returns the name of its HNSW index.
+ * Creating the index scans the detections table once, under a write lock.
+ */
+export async function registerEmbeddingModel(database: Database, model: EmbeddingModelRegistration): Promise<{ indexName: string }> {
+  const [row] = await database.asSystem(
+    (tx) => tx.$queryRaw<{ index_name: string }[]>`
+      SELECT register_embedding_model(${model.id}, ${model.version}, ${model.role}::model_role, ${model.dimension}::integer, ${model.sha256}) AS index_name`,
+  );
+  if (!row) throw new Error(`register_embedding_model returned no row for ${model.id}`);
+  return { indexName: row.index_name };
+}
