@@ -5,6 +5,7 @@
  */
 import { ModelError } from '../errors/model-error.js';
 import type { ModelManifest } from './manifest-schema.js';
+import { sha256Portable } from './sha256.js';
 
 /** One graph input/output as ONNX Runtime reports it; string dims are symbolic (dynamic). */
 export interface TensorInfo {
@@ -62,13 +63,18 @@ export function checkManifestAgainstSignature(manifest: ModelManifest, signature
   }
 }
 
-function toHex(digest: ArrayBuffer): string {
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+function toHex(digest: Uint8Array): string {
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** sha256 of bytes as lowercase hex, with WebCrypto (global in Node 20 and browsers). */
+/**
+ * sha256 of bytes as lowercase hex: WebCrypto where it exists (Node 20,
+ * browsers in secure contexts), else the portable implementation.
+ */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return toHex(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return toHex(sha256Portable(bytes));
+  return toHex(new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
 }
 
 /** Throws CHECKSUM_MISMATCH unless the model bytes hash to the manifest's sha256. */
