@@ -20,6 +20,8 @@ export interface TeacherWorkerOptions {
   maxPixels: number;
   /** How long a claim holds before another worker may take the row (seconds). */
   leaseSeconds?: number;
+  /** First retry delay in seconds, doubled per attempt (default 2). */
+  retryBaseSeconds?: number;
 }
 
 export interface TeacherWorkerDeps {
@@ -30,9 +32,16 @@ export interface TeacherWorkerDeps {
   log: Logger;
 }
 
-/** Backoff before retry n (1-based): 2, 4, 8 … seconds, capped at 10 minutes. */
-export function retryDelaySeconds(attempt: number): number {
-  return Math.min(600, 2 ** attempt);
+/** Backoff after failed attempt n (1-based): base, 2·base, 4·base … seconds, capped at 10 minutes. */
+export function retryDelaySeconds(attempt: number, baseSeconds = 2): number {
+  return Math.min(600, baseSeconds * 2 ** (attempt - 1));
+}
+
+/** Map.groupBy (not in Node 20). */
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return groups;
 }
 
 export class TeacherWorker {
@@ -49,9 +58,7 @@ export class TeacherWorker {
     if (!teacher) return 0;
     const claimed = await db.asSystem((tx) => claimPendingDetections(tx, this.options.batchSize, this.options.leaseSeconds ?? 300));
     if (claimed.length === 0) return 0;
-    const byTenant = new Map<string, ClaimedDetection[]>();
-    for (const row of claimed) byTenant.set(row.tenantId, [...(byTenant.get(row.tenantId) ?? []), row]);
-    for (const [tenantId, rows] of byTenant) {
+    for (const [tenantId, rows] of groupBy(claimed, (row) => row.tenantId)) {
       await this.#processTenant(tenantId, rows, teacher.manifest.id).catch((error: unknown) => {
         log.error({ err: error, tenantId }, 'teacher batch failed');
         return this.#recordFailures(tenantId, rows, error as Error);
@@ -72,10 +79,13 @@ export class TeacherWorker {
     const done = outcomes.flatMap((outcome) => (outcome.embedding ? [{ id: outcome.id, embedding: outcome.embedding }] : []));
     await db.withTenant(tenantId, (tx) => writeTeacherEmbeddings(tx, tenantId, teacherModelId, done));
     const failed = outcomes.filter((outcome) => outcome.error);
-    for (const outcome of failed) {
-      const row = rows.find((candidate) => candidate.id === outcome.id)!;
-      await this.#recordFailures(tenantId, [row], outcome.error!);
+    // Failures of one frame share their error: record them per distinct reason.
+    const failedByReason = groupBy(failed, (outcome) => outcome.error!.message);
+    for (const [, outcomes] of failedByReason) {
+      const ids = new Set(outcomes.map((outcome) => outcome.id));
+      await this.#recordFailures(tenantId, rows.filter((row) => ids.has(row.id)), outcomes[0]!.error!);
     }
+    // Claimed rows whose image vanished (deleted between claim and read) need nothing more.
     this.deps.log.debug({ tenantId, done: done.length, failed: failed.length }, 'teacher batch');
   }
 
@@ -83,9 +93,13 @@ export class TeacherWorker {
     const reason = error.message || String(error);
     const giveUp = rows.filter((row) => row.attempts >= this.options.maxAttempts).map((row) => row.id);
     const retry = rows.filter((row) => row.attempts < this.options.maxAttempts);
+    // Rows with the same attempt count share a delay: one UPDATE per distinct count.
+    const retryByAttempts = groupBy(retry, (row) => row.attempts);
     await this.deps.db.withTenant(tenantId, async (tx) => {
       await recordTeacherFailure(tx, tenantId, giveUp, reason, null);
-      for (const row of retry) await recordTeacherFailure(tx, tenantId, [row.id], reason, retryDelaySeconds(row.attempts));
+      for (const [attempts, group] of retryByAttempts) {
+        await recordTeacherFailure(tx, tenantId, group.map((row) => row.id), reason, retryDelaySeconds(attempts, this.options.retryBaseSeconds));
+      }
     });
     if (giveUp.length) this.deps.log.warn({ tenantId, detections: giveUp, reason }, 'teacher embedding failed for good');
   }
