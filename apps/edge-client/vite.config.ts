@@ -37,6 +37,8 @@ function onnxRuntimeWasmFiles(): Plugin {
         const file = match ? path.join(ortDistDir, match[1]!) : undefined;
         if (!file || !existsSync(file)) return next();
         response.setHeader('Content-Type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+        // ORT starts its worker threads from the .mjs: a worker in an isolated page needs these too.
+        for (const [name, value] of Object.entries(crossOriginIsolationHeaders)) response.setHeader(name, value);
         createReadStream(file).pipe(response);
       });
     },

@@ -5,6 +5,7 @@ import { HttpKioskApi } from './api/http-kiosk-api.js';
 import type { KioskApi } from './api/kiosk-api.js';
 import { OBSERVED_ATTRIBUTES, readConfig, type KioskConfig, type KioskMode } from './config.js';
 import type { PersonDetector } from './inference/person-detector.js';
+import { recallStudentLocation, rememberStudentLocation } from './inference/student-location-store.js';
 import { loadWebStudentDetector } from './inference/web-student-detector.js';
 import type { KioskContext, KioskView } from './kiosk-context.js';
 import { UploadQueue } from './queue/upload-queue.js';
@@ -124,8 +125,17 @@ export function createKioskElementClass(options: KioskElementOptions): CustomEle
         this.detectorKey = key;
         this.detectorPromise = api
           .activeStudent()
+          .then(
+            (location) => rememberStudentLocation(config.apiBase, location),
+            (error: unknown) => recallStudentLocation(config.apiBase) ?? Promise.reject(error),
+          )
           .then((location) =>
-            loadWebStudentDetector(location, { backend: config.backend, wasmPaths: options.wasmPaths, onProgress: (progress) => status.showDownload(location.id, progress) }),
+            loadWebStudentDetector(location, {
+              apiKey: config.apiKey,
+              backend: config.backend,
+              wasmPaths: options.wasmPaths,
+              onProgress: (progress) => status.showDownload(location.id, progress),
+            }),
           );
         this.detectorPromise.catch(() => {
           // Let the next frame try again (the API may have been unreachable).

