@@ -4,7 +4,8 @@
  * Pure and isomorphic: the Node and web session wrappers both call these.
  */
 import { ModelError } from '../errors/model-error.js';
-import type { ModelManifest } from './manifest-schema.js';
+import { yoloxAnchorCount } from '../postprocess/decoders/yolox.js';
+import type { ManifestOutput, ModelManifest } from './manifest-schema.js';
 import { sha256Portable } from './sha256.js';
 
 /** One graph input/output as ONNX Runtime reports it; string dims are symbolic (dynamic). */
@@ -39,6 +40,38 @@ function checkDim(manifest: ModelManifest, info: TensorInfo, axis: number, expec
   }
 }
 
+/** Static output shapes each decoder needs (dims the graph leaves dynamic are checked at decode time). */
+function checkDecoderShapes(manifest: ModelManifest, output: ManifestOutput, signature: ModelSignature): void {
+  const info = (role: string) => signature.outputs.find((tensor) => tensor.name === output.tensors[role])!;
+  const atLeast = (tensor: TensorInfo, axis: number, minimum: number, what: string) => {
+    const actual = tensor.shape?.[axis];
+    if (typeof actual === 'number' && actual > 0 && actual < minimum) {
+      throw mismatch(manifest, `output "${tensor.name}" has ${actual} at axis ${axis}; ${what} needs at least ${minimum}`);
+    }
+  };
+  switch (output.decoder) {
+    case 'end-to-end': {
+      const boxes = info('boxes');
+      if (boxes.shape) checkDim(manifest, boxes, boxes.shape.length - 1, 4, 'boxes (x1, y1, x2, y2)');
+      return;
+    }
+    case 'centernet': {
+      const detections = info('detections');
+      if (detections.shape) checkDim(manifest, detections, detections.shape.length - 1, 6, 'centernet rows (x1, y1, x2, y2, score, class)');
+      return;
+    }
+    case 'yolox': {
+      const head = info('output');
+      checkDim(manifest, head, 1, yoloxAnchorCount(manifest.input.width, manifest.input.height), `yolox anchors for a ${manifest.input.width}x${manifest.input.height} input`);
+      atLeast(head, 2, 6 + output.personClass, `personClass ${output.personClass}`);
+      return;
+    }
+    case 'yolov8':
+      atLeast(info('output'), 1, 5 + output.personClass, `personClass ${output.personClass}`);
+      return;
+  }
+}
+
 /** Throws MANIFEST_MISMATCH when the manifest's tensor names or static shapes disagree with the graph. */
 export function checkManifestAgainstSignature(manifest: ModelManifest, signature: ModelSignature): void {
   const input = manifest.input;
@@ -55,6 +88,7 @@ export function checkManifestAgainstSignature(manifest: ModelManifest, signature
     for (const [role, name] of Object.entries(manifest.output.tensors)) {
       findTensor(manifest, signature.outputs, name, `output.tensors.${role}`, 'output');
     }
+    checkDecoderShapes(manifest, manifest.output, signature);
   }
   if (manifest.embedding) {
     const info = findTensor(manifest, signature.outputs, manifest.embedding.tensor, 'embedding.tensor', 'output');

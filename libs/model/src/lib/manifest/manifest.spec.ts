@@ -88,6 +88,17 @@ describe('checkManifestAgainstSignature', () => {
     expect(error.message).toMatch(/input channels is 3 but "images" has 192 at axis 3/);
   });
 
+  it('catches a YOLOX head whose anchors do not fit the input size, and a person class past the outputs', () => {
+    // 320x320 would need 40² + 20² + 10² = 2100 anchors, the graph has 756
+    const at320 = { ...yolox, input: { ...yolox.input, height: 320, width: 320 } };
+    const dynamicInput = { ...signature, inputs: [{ name: 'images', shape: [1, 3, 'h', 'w'] }] };
+    expect(errorOf(() => checkManifestAgainstSignature(parseManifest(at320), dynamicInput)).message).toMatch(
+      /yolox anchors for a 320x320 input is 2100 but "output" has 756 at axis 1/,
+    );
+    const personClass3 = { ...yolox, output: { ...yolox.output, personClass: 3 } };
+    expect(errorOf(() => checkManifestAgainstSignature(parseManifest(personClass3), signature)).message).toMatch(/output "output" has 6 at axis 2; personClass 3 needs at least 9/);
+  });
+
   it('catches a missing output tensor', () => {
     const error = errorOf(() => checkManifestAgainstSignature(parseManifest({ ...yolox, output: { ...yolox.output, tensors: { output: 'dets' } } }), signature));
     expect(error.message).toMatch(/output\.tensors\.output names output "dets"/);

@@ -17,14 +17,19 @@ export interface GridDecoderOptions {
   scoreThreshold: number;
 }
 
+function yoloxGrids(inputWidth: number, inputHeight: number) {
+  return YOLOX_STRIDES.map((stride) => ({ stride, columns: Math.floor(inputWidth / stride), rows: Math.floor(inputHeight / stride) }));
+}
+
+/** Anchors a YOLOX head has for an input size: 192x192 → 24² + 12² + 6² = 756. */
+export function yoloxAnchorCount(inputWidth: number, inputHeight: number): number {
+  return yoloxGrids(inputWidth, inputHeight).reduce((sum, grid) => sum + grid.columns * grid.rows, 0);
+}
+
 export function decodeYolox(output: Float32Tensor, options: GridDecoderOptions): Candidate[] {
   const [, anchors = 0, values = 0] = output.dims;
-  const grids = YOLOX_STRIDES.map((stride) => ({
-    stride,
-    columns: Math.floor(options.inputWidth / stride),
-    rows: Math.floor(options.inputHeight / stride),
-  }));
-  const expectedAnchors = grids.reduce((sum, grid) => sum + grid.columns * grid.rows, 0);
+  const grids = yoloxGrids(options.inputWidth, options.inputHeight);
+  const expectedAnchors = yoloxAnchorCount(options.inputWidth, options.inputHeight);
   if (output.dims.length !== 3 || anchors !== expectedAnchors || values < 5 + options.personClass + 1) {
     throw new ModelError(
       'INFERENCE_FAILED',
