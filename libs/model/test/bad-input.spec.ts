@@ -70,6 +70,11 @@ describe('decodeImage', () => {
     await expectModelError(decodeImage(jpeg.subarray(0, Math.floor(jpeg.length / 2))), 'INVALID_IMAGE', /truncated or corrupt\?\): .*premature end/);
   });
 
+  it('rejects formats that are not photos (SVG) with INVALID_IMAGE', async () => {
+    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
+    await expectModelError(decodeImage(svg), 'INVALID_IMAGE', /unsupported image format "svg"/);
+  });
+
   it('rejects a zero-size image with INVALID_IMAGE', async () => {
     await expectModelError(decodeImage(headerOnlyPng(0, 10)), 'INVALID_IMAGE', /not a decodable image|zero size/);
   });

@@ -15,6 +15,15 @@ export interface DecodeImageOptions {
 
 export const DEFAULT_MAX_PIXELS = 40_000_000;
 
+/**
+ * Photo formats only: vector and document formats (SVG, PDF) that libvips can
+ * also render are a needless attack surface for untrusted uploads.
+ */
+const PHOTO_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif']);
+
+/** Bounds the time one decode may take, so a pathological file cannot stall a worker. */
+const DECODE_TIMEOUT_SECONDS = 30;
+
 export async function decodeImage(bytes: Uint8Array, options: DecodeImageOptions = {}): Promise<RgbImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (bytes.length === 0) throw new ModelError('INVALID_IMAGE', 'image is empty (0 bytes)');
@@ -26,12 +35,16 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeImageOptions
   } catch (error) {
     throw new ModelError('INVALID_IMAGE', `not a decodable image: ${(error as Error).message}`, { cause: error });
   }
+  if (!metadata.format || !PHOTO_FORMATS.has(metadata.format)) {
+    throw new ModelError('INVALID_IMAGE', `unsupported image format "${metadata.format ?? 'unknown'}"; expected one of ${[...PHOTO_FORMATS].join(', ')}`);
+  }
   const width = metadata.autoOrient?.width ?? metadata.width ?? 0;
   const height = metadata.autoOrient?.height ?? metadata.height ?? 0;
   if (width <= 0 || height <= 0) throw new ModelError('INVALID_IMAGE', `image has zero size ${width}x${height}`);
   assertPixelLimit(width, height, maxPixels);
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' })
+      .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
       .autoOrient()
       .removeAlpha()
       .toColourspace('srgb')
