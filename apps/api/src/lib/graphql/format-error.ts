@@ -32,7 +32,8 @@ export function createErrorFormatter(log: Logger) {
         extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
       };
     }
-    const code = formatted.extensions?.code;
+    // Apollo re-codes every validation-rule error as GRAPHQL_VALIDATION_FAILED; ours (query-limits.ts) are recognised by their wording.
+    const code = /^query (depth|complexity) \d+ exceeds/.test(formatted.message) ? 'QUERY_TOO_COMPLEX' : formatted.extensions?.code;
     if (typeof code === 'string' && passThroughCodes.has(code) && !formatted.path) {
       const field = code === 'BAD_USER_INPUT' ? fieldFromMessage(formatted.message) : undefined;
       return { message: formatted.message, extensions: { code, ...(field ? { field } : {}) } };
