@@ -6,7 +6,19 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cosineSimilarity, type RgbImage } from '../src/index.js';
 import { loadStudent, loadTeacher } from '../src/node.js';
-import { constantOutputModelBytes, removeTinyPackages, writePackage, writeTinyEmbedderPackage } from './support/tiny-models.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadWebStudent } from '../src/web.js';
+import {
+  constantOutputModelBytes,
+  removeTinyPackages,
+  scratchDir,
+  tinyEmbedderBytes,
+  tinyEmbedderManifest,
+  writePackage,
+  writePackageIn,
+  writeTinyEmbedderPackage,
+} from './support/tiny-models.js';
 
 const image: RgbImage = { data: new Uint8Array(200 * 100 * 3).map((_, i) => (i * 17) % 256), width: 200, height: 100, channels: 3 };
 
@@ -82,5 +94,39 @@ describe('student pipeline on constant-output models', () => {
     const [direct] = await teacher.embedCrops(image, [person!.box]);
     expect(cosineSimilarity(person!.embedding!, direct!)).toBeGreaterThan(0.999999);
     await Promise.all([student.release(), teacher.release()]);
+  });
+
+  it('composite declared by manifest: the detector names its embedder, found in the sibling folder', async () => {
+    const root = scratchDir('composite-');
+    await writePackageIn(root, await tinyEmbedderManifest(tinyEmbedderBytes()), tinyEmbedderBytes());
+    const detectorDir = await writePackageIn(root, { ...yoloxManifest, embedder: 'tiny-embedder' }, yoloxBytes());
+    const student = await loadStudent(detectorDir);
+    expect(student.embedderManifest?.id).toBe('tiny-embedder');
+    const [person] = await student.detectPeople(image);
+    expect(person!.embedding).toHaveLength(4);
+    await student.release();
+
+    const wrongDir = await writePackageIn(root, { ...yoloxManifest, id: 'constant-yolox-wrong', embedder: 'no-such-embedder' }, yoloxBytes());
+    await expect(loadStudent(wrongDir)).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
+  });
+
+  it('the web loader resolves the declared embedder next to a served student', async () => {
+    const root = scratchDir('served-');
+    await writePackageIn(root, await tinyEmbedderManifest(tinyEmbedderBytes()), tinyEmbedderBytes());
+    await writePackageIn(root, { ...yoloxManifest, embedder: 'tiny-embedder' }, yoloxBytes());
+    const requested: string[] = [];
+    const serveFolder = (async (url: string | URL | Request) => {
+      const { pathname } = new URL(String(url));
+      requested.push(pathname);
+      return new Response(readFileSync(path.join(root, pathname.replace('/models/', ''))));
+    }) as typeof fetch;
+    const student = await loadWebStudent('http://kiosk.local/models/constant-yolox', { backend: 'wasm', numThreads: 1, fetch: serveFolder, cacheName: false });
+    const nodeStudent = await loadStudent(path.join(root, 'constant-yolox'));
+    const [webPerson] = await student.detectPeople(image);
+    const [nodePerson] = await nodeStudent.detectPeople(image);
+    expect(requested).toContain('/models/tiny-embedder/model.onnx');
+    expect(webPerson!.box).toEqual(nodePerson!.box);
+    expect(cosineSimilarity(webPerson!.embedding!, nodePerson!.embedding!)).toBeGreaterThan(0.99999);
+    await Promise.all([student.release(), nodeStudent.release()]);
   });
 });

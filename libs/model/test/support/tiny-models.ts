@@ -3,7 +3,7 @@
  * runtime tests need no downloaded weights: a crop embedder
  * [N, 3, 16, 8] → Conv 3x3 → Relu → GlobalAveragePool → [N, 4].
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OnnxDataType, OnnxGraphBuilder } from '../../src/lib/onnx/index.js';
@@ -101,5 +101,21 @@ export async function writePackage(manifest: Record<string, unknown>, bytes: Uin
   created.push(dir);
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, sha256: await sha256Hex(bytes) }));
   writeFileSync(path.join(dir, 'model.onnx'), bytes);
+  return dir;
+}
+
+/** Writes `<root>/<manifest id>/` (sha256 filled in): for packages that find each other by id. */
+export async function writePackageIn(root: string, manifest: Record<string, unknown>, bytes: Uint8Array): Promise<string> {
+  const dir = path.join(root, String(manifest['id']));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, sha256: await sha256Hex(bytes) }));
+  writeFileSync(path.join(dir, 'model.onnx'), bytes);
+  return dir;
+}
+
+/** A temporary folder removed by removeTinyPackages. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
   return dir;
 }

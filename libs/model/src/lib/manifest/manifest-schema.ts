@@ -76,9 +76,17 @@ const manifestSchema = z
     output: outputSchema.optional(),
     embedding: embeddingSchema.optional(),
     alignedWith: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').optional(),
+    /**
+     * Composite student: the id of a reid-embedder package in a sibling folder
+     * (`../<id>/`) that embeds this detector's crops.
+     */
+    embedder: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').optional(),
   })
   .superRefine((manifest, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (manifest.embedder && (manifest.family === 'reid-embedder' || manifest.family === 'end-to-end')) {
+      issue(['embedder'], `only a detector family (centernet, yolox, yolov8) can name an embedder, not "${manifest.family}"`);
+    }
     if (manifest.family === 'reid-embedder') {
       if (!manifest.embedding) issue(['embedding'], 'required for family "reid-embedder"');
       if (manifest.output) issue(['output'], 'not allowed for family "reid-embedder" (an embedder has no detector output)');

@@ -51,6 +51,12 @@ describe('parseManifest', () => {
     expect(errorOf(() => parseManifest({ ...yolox, family: 'reid-embedder' })).message).toMatch(/embedding: required/);
   });
 
+  it('lets only detector families name an embedder', () => {
+    expect(parseManifest({ ...yolox, embedder: 'osnet-x0-25-msmt17' }).embedder).toBe('osnet-x0-25-msmt17');
+    const endToEnd = { ...yolox, family: 'end-to-end', output: { ...yolox.output, decoder: 'end-to-end', tensors: { boxes: 'b', scores: 's' } }, embedding: { tensor: 'e', dimension: 8, normalized: true } };
+    expect(errorOf(() => parseManifest({ ...endToEnd, embedder: 'x' })).message).toMatch(/embedder: only a detector family/);
+  });
+
   it('refuses a file path that leaves the model folder', () => {
     expect(errorOf(() => parseManifest({ ...yolox, file: '../../etc/passwd' })).message).toMatch(/^invalid manifest: file:/);
   });

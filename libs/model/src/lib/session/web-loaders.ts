@@ -10,7 +10,7 @@ import { parseManifest, type ModelManifest } from '../manifest/manifest-schema.j
 import { createCropEmbedder, type CropEmbedder } from '../runtime/embedder.js';
 import type { InferenceRunner } from '../runtime/inference-runner.js';
 import { createStudent, type Student } from '../runtime/student.js';
-import { fetchModelPackage, type FetchModelOptions } from './web-model-bytes.js';
+import { fetchModelPackage, packageFolderUrl, type FetchModelOptions } from './web-model-bytes.js';
 import { createWebRunner, type WebSessionOptions } from './web-session.js';
 
 export type WebStudent = Student;
@@ -19,7 +19,7 @@ export type WebStudent = Student;
 export type WebModelSource = string | { manifest: unknown; modelBytes: Uint8Array };
 
 export interface WebStudentOptions extends WebSessionOptions, FetchModelOptions {
-  /** A reid-embedder package to pair with a detector (composite student). */
+  /** A reid-embedder package to pair with a detector (composite student); defaults to the manifest's `embedder` sibling folder. */
   embedder?: WebModelSource;
   batchSize?: number;
 }
@@ -44,6 +44,15 @@ async function loadWebModel(source: WebModelSource, options: WebStudentOptions):
   return { manifest, runner };
 }
 
+/** Where a manifest-declared embedder is: the sibling folder named by its id, next to a served student. */
+function declaredEmbedder(source: WebModelSource, manifest: ModelManifest): WebModelSource | undefined {
+  if (!manifest.embedder) return undefined;
+  if (typeof source !== 'string') {
+    throw new ModelError('MODEL_NOT_FOUND', `"${manifest.id}" declares embedder "${manifest.embedder}"; pass it as options.embedder when loading from bytes`);
+  }
+  return new URL(`../${manifest.embedder}/`, packageFolderUrl(source)).href;
+}
+
 export async function loadWebStudent(source: WebModelSource, options: WebStudentOptions = {}): Promise<WebStudent> {
   const { manifest, runner } = await loadWebModel(source, options);
   let embedder: CropEmbedder | undefined;
@@ -51,9 +60,13 @@ export async function loadWebStudent(source: WebModelSource, options: WebStudent
     if (manifest.family === 'reid-embedder') {
       throw new ModelError('INVALID_MANIFEST', `"${manifest.id}" is an embedder; a student needs a detector or end-to-end model`);
     }
-    if (options.embedder) {
-      const loaded = await loadWebModel(options.embedder, options);
+    const embedderSource = options.embedder ?? declaredEmbedder(source, manifest);
+    if (embedderSource) {
+      const loaded = await loadWebModel(embedderSource, options);
       embedder = createCropEmbedder(loaded.manifest, loaded.runner, options.batchSize);
+      if (manifest.embedder && loaded.manifest.id !== manifest.embedder) {
+        throw new ModelError('MANIFEST_MISMATCH', `"${manifest.id}" declares embedder "${manifest.embedder}" but got "${loaded.manifest.id}"`);
+      }
     }
     return createStudent(manifest, runner, embedder);
   } catch (error) {

@@ -36,10 +36,20 @@ function openCache(cacheName: string | false): Promise<Cache | undefined> {
   return caches.open(cacheName).catch(() => undefined);
 }
 
-/** `baseUrl` is the package folder URL (`…/models/default-student/`). */
+/** Absolute folder URL (trailing slash); relative URLs resolve against the page. */
+export function packageFolderUrl(baseUrl: string): string {
+  const folder = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  try {
+    return new URL(folder, globalThis.location?.href).href;
+  } catch (error) {
+    throw new ModelError('MODEL_NOT_FOUND', `model URL "${baseUrl}" is not absolute and there is no page URL to resolve it against`, { cause: error });
+  }
+}
+
+/** `baseUrl` is the package folder URL (`…/models/default-student/`, absolute or page-relative). */
 export async function fetchModelPackage(baseUrl: string, options: FetchModelOptions = {}): Promise<FetchedModel> {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const folder = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const folder = packageFolderUrl(baseUrl);
   const manifestResponse = await fetchOk(fetchImpl, new URL('manifest.json', folder).href, { cache: 'no-cache' });
   const manifest = parseManifest(await manifestResponse.text());
   const modelUrl = new URL(manifest.file, folder).href;
