@@ -1,0 +1,80 @@
+// The real API as a child process (`apps/api/src/main.ts`, what `npm start`
+// runs) on a fresh embedded PGlite data dir and an ephemeral port, serving the
+// built kiosk at /kiosk/. Tests talk to it over HTTP with the schema's documents.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { REPO_ROOT } from './shared-data.js';
+
+const API_MAIN = path.join(REPO_ROOT, 'apps/api/src/main.ts');
+const OPERATOR_TOKEN = 'edge-client-test-operator-token';
+const READY_TIMEOUT_MS = 180_000;
+
+export interface ApiProcess {
+  url: string;
+  operatorToken: string;
+  gql<T, V>(document: TypedDocumentNode<T, V>, variables: V, credential: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function missingApiReason(): string | null {
+  return existsSync(API_MAIN) ? null : `the API entry ${path.relative(REPO_ROOT, API_MAIN)} is missing`;
+}
+
+export async function startApiProcess(env: Record<string, string> = {}): Promise<ApiProcess> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'edge-client-api-'));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', API_MAIN], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, OPERATOR_TOKEN, LOG_LEVEL: 'warn', WORKER_POLL_MS: '250', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`API did not start within ${READY_TIMEOUT_MS} ms:\n${output}`)), READY_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /GraphQL\s+(http:\/\/\S+)\/graphql/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`API exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  // Keep draining the pipes so the child never blocks on a full buffer.
+  child.stdout!.resume();
+  child.stderr!.resume();
+
+  return {
+    url,
+    operatorToken: OPERATOR_TOKEN,
+    async gql(document, variables, credential) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
+      const body = (await response.json()) as { data?: unknown; errors?: { message: string }[] };
+      if (body.errors?.length) throw new Error(`GraphQL: ${body.errors.map((error) => error.message).join('; ')}`);
+      return body.data as never;
+    },
+    async close() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Drives the kiosk page the API serves: opens it with attributes, reads the
+// element's state, and records what the page sent to and got from the API.
+import type { BrowserContext, Page, Request } from 'playwright-core';
+
+export type KioskAttributes = Record<string, string>;
+
+export async function openKiosk(context: BrowserContext, apiUrl: string, attributes: KioskAttributes): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.warn(`[kiosk] ${error.message}`));
+  await page.goto(`${apiUrl}/kiosk/?${new URLSearchParams(attributes)}`);
+  await page.waitForFunction(() => document.querySelector('person-search-kiosk')?.shadowRoot?.querySelector('.kiosk'));
+  return page;
+}
+
+export interface QueueState {
+  pending: number;
+  failed: number;
+  uploaded: number;
+  lastError: string | null;
+  offline: boolean;
+}
+
+export function queueState(page: Page): Promise<QueueState | null> {
+  return page.evaluate(() => (document.querySelector('person-search-kiosk') as unknown as { queueStatus: QueueState | null }).queueStatus);
+}
+
+/** Waits until the student is loaded and returns the backend the status bar names. */
+export async function waitForModel(page: Page, timeoutMs = 180_000): Promise<string> {
+  const chip = page.locator('[data-status="backend"][data-backend]');
+  await chip.waitFor({ timeout: timeoutMs });
+  return (await chip.getAttribute('data-backend'))!;
+}
+
+export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await probe();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    last = await probe();
+  }
+  return last;
+}
+
+export interface IngestCall {
+  idempotencyKey: string;
+  detections: number;
+  imageId: string | null;
+  duplicate: boolean | null;
+}
+
+function graphqlOperation(request: Request): { operationName?: string; query?: string; variables?: Record<string, unknown> } | null {
+  if (!request.url().endsWith('/graphql') || request.method() !== 'POST') return null;
+  try {
+    return request.postDataJSON() as { query?: string; variables?: Record<string, unknown> };
+  } catch {
+    return null;
+  }
+}
+
+/** Records every ingestFrame the page completes (request body + server answer). */
+export function recordIngests(page: Page): IngestCall[] {
+  const calls: IngestCall[] = [];
+  page.on('requestfinished', async (request) => {
+    const operation = graphqlOperation(request);
+    if (!operation?.query?.includes('ingestFrame')) return;
+    const input = operation.variables?.['input'] as { idempotencyKey: string; detections: unknown[] };
+    const body = (await (await request.response())?.json().catch(() => null)) as { data?: { ingestFrame?: { duplicate: boolean; image: { id: string } } } } | null;
+    calls.push({ idempotencyKey: input.idempotencyKey, detections: input.detections.length, imageId: body?.data?.ingestFrame?.image.id ?? null, duplicate: body?.data?.ingestFrame?.duplicate ?? null });
+  });
+  return calls;
+}
+
+/** The `searchPerson` input the page sends next. */
+export async function nextSearchInput(page: Page): Promise<{ query: { photo: { blobId: string; box: { x1: number; y1: number; x2: number; y2: number } } } }> {
+  const request = await page.waitForRequest((candidate) => graphqlOperation(candidate)?.query?.includes('searchPerson') === true, { timeout: 180_000 });
+  return graphqlOperation(request)!.variables!['input'] as never;
+}
