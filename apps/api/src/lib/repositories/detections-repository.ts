@@ -66,6 +66,35 @@ export interface AnnCandidate {
   similarity: number;
 }
 
+/** The stage-1 statement (exported for the SQL snapshot and EXPLAIN tests). */
+export function nearestStudentNeighboursSql(tenantId: string, query: Float32Array, filter: AnnFilter, limit: number): Prisma.Sql {
+  const dimension = Prisma.raw(String(Math.trunc(filter.dimension)));
+  const vector = toVectorSql(query);
+  const galleryIds = filter.galleryIds ? [...filter.galleryIds] : null;
+  // Ordered by distance inside the CTE (the HNSW index scan), re-sorted
+  // outside: with iterative_scan = relaxed_order rows may come slightly out of order.
+  return Prisma.sql`
+    WITH candidates AS (
+      SELECT id, (student_embedding::vector(${dimension}) <=> ${vector}::vector(${dimension})) AS distance
+      FROM detections
+      WHERE tenant_id = ${tenantId}::uuid
+        AND student_model_id = ${filter.modelId}
+        AND (${galleryIds}::uuid[] IS NULL OR gallery_id = ANY(${galleryIds}::uuid[]))
+        AND (${filter.capturedAfter}::timestamptz IS NULL OR captured_at >= ${filter.capturedAfter}::timestamptz)
+        AND (${filter.capturedBefore}::timestamptz IS NULL OR captured_at <= ${filter.capturedBefore}::timestamptz)
+        AND (${filter.excludeDetectionId}::uuid IS NULL OR id <> ${filter.excludeDetectionId}::uuid)
+      ORDER BY student_embedding::vector(${dimension}) <=> ${vector}::vector(${dimension})
+      LIMIT ${limit}
+    )
+    SELECT id::text AS id, (1 - distance)::float8 AS similarity FROM candidates ORDER BY distance, id`;
+}
+
+/** HNSW search breadth for a pool of `limit` candidates: pgvector's ef_search must be at least the LIMIT to return it. */
+export function annSettingsSql(limit: number): Prisma.Sql {
+  const efSearch = Math.min(1000, Math.max(40, limit));
+  return Prisma.sql`SELECT set_config('hnsw.ef_search', ${String(efSearch)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`;
+}
+
 /**
  * Stage 1 of search: the `limit` nearest student vectors by cosine distance.
  * Sets the HNSW search breadth and iterative scan for this transaction only,
@@ -78,25 +107,8 @@ export async function nearestStudentNeighbours(
   filter: AnnFilter,
   limit: number,
 ): Promise<AnnCandidate[]> {
-  const efSearch = Math.min(1000, Math.max(40, limit));
-  await tx.$queryRaw`SELECT set_config('hnsw.ef_search', ${String(efSearch)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`;
-  const dimension = Prisma.raw(String(Math.trunc(filter.dimension)));
-  const galleryIds = filter.galleryIds ? [...filter.galleryIds] : null;
-  // Ordered by distance inside the CTE (index scan), re-sorted outside: relaxed_order may return slightly out of order.
-  return tx.$queryRaw<AnnCandidate[]>`
-    WITH candidates AS (
-      SELECT id, (student_embedding::vector(${dimension}) <=> ${toVectorSql(query)}::vector(${dimension})) AS distance
-      FROM detections
-      WHERE tenant_id = ${tenantId}::uuid
-        AND student_model_id = ${filter.modelId}
-        AND (${galleryIds}::uuid[] IS NULL OR gallery_id = ANY(${galleryIds}::uuid[]))
-        AND (${filter.capturedAfter}::timestamptz IS NULL OR captured_at >= ${filter.capturedAfter}::timestamptz)
-        AND (${filter.capturedBefore}::timestamptz IS NULL OR captured_at <= ${filter.capturedBefore}::timestamptz)
-        AND (${filter.excludeDetectionId}::uuid IS NULL OR id <> ${filter.excludeDetectionId}::uuid)
-      ORDER BY student_embedding::vector(${dimension}) <=> ${toVectorSql(query)}::vector(${dimension})
-      LIMIT ${limit}
-    )
-    SELECT id::text AS id, (1 - distance)::float8 AS similarity FROM candidates ORDER BY distance, id`;
+  await tx.$queryRaw(annSettingsSql(limit));
+  return tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit));
 }
 
 /** Teacher cosine similarity of each candidate that has a teacher vector of `modelId`. */
