@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { cuhk03Split, type Cuhk03Entry } from '../src/lib/evaluation/cuhk03-protocol.ts';
-import { parseMotGroundTruth, type MotGroundTruthRow } from '../src/lib/evaluation/mot-ground-truth.ts';
+import { cuhk03Split, type Cuhk03Entry } from '../src/lib/evaluation/cuhk03-protocol.js';
+import { parseMotGroundTruth, type MotGroundTruthRow } from '../src/lib/evaluation/mot-ground-truth.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const sharedDir = path.resolve(repoRoot, '../shared');

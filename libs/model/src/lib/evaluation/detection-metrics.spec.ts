@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectionMetrics, intersectionOverUnion, type EvaluationBox } from './detection-metrics.ts';
+import { detectionMetrics, intersectionOverUnion, type EvaluationBox } from './detection-metrics.js';
 
 const box = (x1: number, y1: number, x2: number, y2: number): EvaluationBox => ({ x1, y1, x2, y2 });
 

@@ -3,7 +3,7 @@
  * visibility) and the two evaluation protocols built on it: detection with
  * ignore regions, and the re-ID regression split.
  */
-import type { EvaluationBox } from './detection-metrics.ts';
+import type { EvaluationBox } from './detection-metrics.js';
 
 export interface MotGroundTruthRow {
   frame: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cuhk03Split, parseCuhk03FileName } from './cuhk03-protocol.ts';
-import { groundTruthForFrame, motReidSplit, parseMotGroundTruth } from './mot-ground-truth.ts';
-import { hsvStripeHistogram, rgbToHsv } from './hsv-histogram.ts';
+import { cuhk03Split, parseCuhk03FileName } from './cuhk03-protocol.js';
+import { groundTruthForFrame, motReidSplit, parseMotGroundTruth } from './mot-ground-truth.js';
+import { hsvStripeHistogram, rgbToHsv } from './hsv-histogram.js';
 
 describe('CUHK03 split', () => {
   it('puts shots 00-04 in the query camera and 05-09 in the gallery camera', () => {

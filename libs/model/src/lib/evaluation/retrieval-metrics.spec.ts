@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecisionOfRanking, cosineSimilarityOf, retrievalMetrics } from './retrieval-metrics.ts';
+import { averagePrecisionOfRanking, cosineSimilarityOf, retrievalMetrics } from './retrieval-metrics.js';
 
 const vector = (...values: number[]) => Float32Array.from(values);
 
