@@ -41,8 +41,8 @@ function vulkanEnvironment(): NodeJS.ProcessEnv {
 async function parityInput(): Promise<{ packageDir: string; image: RgbImage; boxes: Box[]; label: string }> {
   if (existsSync(THIRD_PARTY.osnet.onnx) && existsSync(mot17Dir)) {
     const frame = motFrames()[0]!;
-    const boxes = frame.rows.filter(isPositivePedestrian).slice(0, 2).map((row) => row.box);
-    return { packageDir: modelPackage(THIRD_PARTY.osnet.fixture, THIRD_PARTY.osnet.onnx), image: await decodeImage(await readFile(frame.imagePath)), boxes, label: 'OSNet-x0.25, 2 MOT17 crops' };
+    const boxes = frame.rows.filter(isPositivePedestrian).slice(0, 1).map((row) => row.box);
+    return { packageDir: modelPackage(THIRD_PARTY.osnet.fixture, THIRD_PARTY.osnet.onnx), image: await decodeImage(await readFile(frame.imagePath)), boxes, label: 'OSNet-x0.25, one MOT17 crop' };
   }
   console.warn('../shared absent: WebGPU parity uses the tiny in-process embedder instead of OSNet');
   const image: RgbImage = { data: new Uint8Array(40 * 30 * 3).map((_, i) => (i * 31) % 256), width: 40, height: 30, channels: 3 };
@@ -57,14 +57,15 @@ describe('onnxruntime-node WebGPU provider vs CPU provider', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('embeds the same crops to cosine > 0.999', async (context) => {
+  // SwiftShader runs compute shaders on the CPU: one 256x128 crop takes 10-40 s on a shared 2-core machine.
+  it('embeds the same crops to cosine > 0.999', { timeout: 300_000 }, async (context) => {
     const { packageDir, image, boxes, label } = await parityInput();
     const imagePath = path.join(scratch, 'image.rgb');
     writeFileSync(imagePath, image.data);
     const child = spawnSync(process.execPath, ['--import', 'tsx', childScript, packageDir, imagePath, String(image.width), String(image.height), JSON.stringify(boxes)], {
       env: vulkanEnvironment(),
       encoding: 'utf8',
-      timeout: 240_000,
+      timeout: 280_000,
       maxBuffer: 64 * 1024 * 1024,
     });
     const line = child.stdout.trim().split('\n').at(-1) ?? '';
