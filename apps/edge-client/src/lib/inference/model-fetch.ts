@@ -8,12 +8,12 @@ const MANIFEST_CACHE = 'person-search-kiosk-manifests';
 
 export interface ModelFetch {
   fetch: typeof fetch;
-  /** True once model bytes came over the network (a cache hit never calls fetch for them). */
-  readonly downloaded: boolean;
+  /** Model bytes that came over the network (a Cache Storage hit never calls fetch for them). */
+  readonly downloadedBytes: number;
 }
 
 export function createModelFetch(apiKey: string, onProgress?: (progress: DownloadProgress) => void): ModelFetch {
-  let downloaded = false;
+  let downloadedBytes = 0;
   const withKey = (init?: RequestInit): RequestInit => ({ ...init, headers: { ...init?.headers, authorization: `Bearer ${apiKey}` } });
 
   async function fetchManifest(url: string, init?: RequestInit): Promise<Response> {
@@ -30,9 +30,8 @@ export function createModelFetch(apiKey: string, onProgress?: (progress: Downloa
   }
 
   async function fetchModel(url: string, init?: RequestInit): Promise<Response> {
-    downloaded = true;
     const response = await fetch(url, withKey(init));
-    if (!response.ok || !response.body || !onProgress) return response;
+    if (!response.ok || !response.body) return response;
     const length = Number(response.headers.get('content-length'));
     const totalBytes = Number.isFinite(length) && length > 0 ? length : null;
     let loadedBytes = 0;
@@ -40,7 +39,8 @@ export function createModelFetch(apiKey: string, onProgress?: (progress: Downloa
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           loadedBytes += chunk.byteLength;
-          onProgress({ loadedBytes, totalBytes, fromCache: false });
+          downloadedBytes += chunk.byteLength;
+          onProgress?.({ loadedBytes, totalBytes, fromCache: false });
           controller.enqueue(chunk);
         },
       }),
@@ -53,8 +53,8 @@ export function createModelFetch(apiKey: string, onProgress?: (progress: Downloa
       const url = input instanceof Request ? input.url : String(input);
       return new URL(url).pathname.endsWith('/manifest.json') ? fetchManifest(url, init) : fetchModel(url, init);
     },
-    get downloaded() {
-      return downloaded;
+    get downloadedBytes() {
+      return downloadedBytes;
     },
   };
 }

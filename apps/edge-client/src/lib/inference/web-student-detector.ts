@@ -13,6 +13,8 @@ export interface WebDetectorOptions {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
+const SIZE_KEY_PREFIX = 'person-search-kiosk:model-bytes:';
+
 /** Threads need SharedArrayBuffer, i.e. a cross-origin isolated page; 4 is where ORT's gains flatten. */
 export function wasmThreadCount(): number {
   return crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
@@ -21,18 +23,21 @@ export function wasmThreadCount(): number {
 export async function loadWebStudentDetector(location: StudentModelLocation, options: WebDetectorOptions): Promise<PersonDetector> {
   const web = await import('@person-search/model/web');
   const modelFetch = createModelFetch(options.apiKey, options.onProgress);
-  // The runtime takes the package folder and reads manifest.json + manifest.file in it.
+  // The runtime reads manifest.json and its files (and a declared embedder's sibling folder) from the package folder.
   const folder = new URL('./', location.manifestUrl).href;
-  const { manifest, modelBytes } = await web.fetchModelPackage(folder, { fetch: modelFetch.fetch });
-  options.onProgress?.({ loadedBytes: modelBytes.byteLength, totalBytes: modelBytes.byteLength, fromCache: !modelFetch.downloaded });
   const threads = wasmThreadCount();
-  const student = await web.loadWebStudent({ manifest, modelBytes }, { backend: options.backend, wasmPaths: options.wasmPaths, numThreads: threads });
+  const student = await web.loadWebStudent(folder, { backend: options.backend, wasmPaths: options.wasmPaths, numThreads: threads, fetch: modelFetch.fetch });
+  // A cache hit downloads nothing, so the size shown is the one measured when it was downloaded.
+  const sizeKey = `${SIZE_KEY_PREFIX}${folder}|${student.manifest.sha256}`;
+  if (modelFetch.downloadedBytes > 0) localStorage.setItem(sizeKey, String(modelFetch.downloadedBytes));
+  const modelBytes = Number(localStorage.getItem(sizeKey) ?? 0);
+  options.onProgress?.({ loadedBytes: modelBytes, totalBytes: modelBytes, fromCache: modelFetch.downloadedBytes === 0 });
   const backend: InferenceBackend = student.executionProvider === 'webgpu' ? 'webgpu' : 'wasm';
   return {
     backend,
     threads: backend === 'webgpu' ? 0 : threads,
-    modelId: manifest.id,
-    modelBytes: modelBytes.byteLength,
+    modelId: student.manifest.id,
+    modelBytes,
     detectPeople: (image) => student.detectPeople(image),
   };
 }

@@ -30,7 +30,7 @@ export class StatusBar {
     this.backend.className = 'chip';
     this.backend.dataset.backend = backend;
     const engine = backend === 'webgpu' ? 'WebGPU' : `WASM · ${threads} thread${threads === 1 ? '' : 's'}`;
-    this.backend.replaceChildren(`${engine} · ${modelId} · ${megabytes(modelBytes)}`);
+    this.backend.replaceChildren([engine, modelId, modelBytes > 0 ? megabytes(modelBytes) : null].filter(Boolean).join(' · '));
   }
 
   showModelError(message: string): void {
