@@ -30,7 +30,10 @@ try {
 
 const app = await createApp(config);
 const running = await startHttpServer(app, { port: config.port, host: config.host });
-if (config.worker.inProcess) app.worker.start();
+if (config.worker.inProcess) {
+  app.worker.start();
+  app.sweeper.start();
+}
 
 const bootstrap = await app.services.tenants.bootstrapIfEmpty();
 const base = config.publicUrl ?? running.url;

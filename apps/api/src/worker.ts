@@ -1,4 +1,4 @@
-// `npm run worker`: the teacher worker alone (production runs API replicas and
+// `npm run worker`: the teacher worker and the retention sweeper alone (production runs API replicas and
 // workers as separate processes). Same configuration as the API.
 import { createApp } from './lib/app.js';
 import { loadConfig } from './lib/config.js';
@@ -10,6 +10,7 @@ if (!app.models.teacher) {
   process.exit(1);
 }
 app.worker.start();
+app.sweeper.start();
 console.log(`teacher worker running (${app.db.kind}, teacher ${app.models.teacher.manifest.id}); Ctrl-C to stop`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => void app.close().then(() => process.exit(0)));

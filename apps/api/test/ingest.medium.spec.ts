@@ -4,7 +4,17 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DetectionDocument, ImageDocument, IngestFrameDocument, SearchPersonDocument, type IngestFrameInput } from '@person-search/schema';
+import {
+  CreateGalleryDocument,
+  DeleteGalleryDocument,
+  DeleteImageDocument,
+  DetectionDocument,
+  ImageDocument,
+  IngestFrameDocument,
+  SearchPersonDocument,
+  SetGalleryRetentionDocument,
+  type IngestFrameInput,
+} from '@person-search/schema';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64, createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, jpegImage, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
@@ -137,5 +147,32 @@ describe('blobs and ingestFrame (PGlite)', () => {
     expect(hits[0]!.studentScore).toBeCloseTo(1, 4);
     expect(hits.map((hit) => hit.detection.id)).not.toContain(query);
     expect(response.data!.searchPerson.stats.candidates).toBeGreaterThanOrEqual(hits.length);
+  });
+
+  it('deletes frames past their gallery retention, with detections and blobs (sweeper)', async () => {
+    const gallery = (await server.gql(CreateGalleryDocument, { input: { name: 'short-memory' } }, tenant.admin)).data!.createGallery;
+    await server.gql(SetGalleryRetentionDocument, { input: { galleryId: gallery.id, days: 1 } }, tenant.admin);
+    const oldBlob = (await server.putBlob(await jpegImage(320, 240, 40), 'image/jpeg', tenant.device)).body.blobId as string;
+    const old = await server.gql(IngestFrameDocument, { input: frame({ galleryId: gallery.id, blobId: oldBlob, capturedAt: new Date(Date.now() - 3 * 86400_000).toISOString() }) }, tenant.device);
+    const fresh = await server.gql(IngestFrameDocument, { input: frame({ galleryId: gallery.id, capturedAt: new Date().toISOString() }) }, tenant.device);
+    expect(await server.app.sweeper.runOnce()).toEqual({ images: 1, blobs: 1 });
+    expect(errorCodes(await server.gql(ImageDocument, { id: old.data!.ingestFrame.image.id }, tenant.admin))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await server.gql(DetectionDocument, { id: old.data!.ingestFrame.detections[0]!.id }, tenant.admin))).toEqual(['NOT_FOUND']);
+    expect(await server.app.blobs.info(tenant.tenantId, oldBlob)).toBeNull();
+    expect((await server.gql(ImageDocument, { id: fresh.data!.ingestFrame.image.id }, tenant.admin)).errors).toBeUndefined();
+  });
+
+  it('deleteImage and deleteGallery remove detections, vectors and unshared blobs', async () => {
+    const gallery = (await server.gql(CreateGalleryDocument, { input: { name: 'doomed' } }, tenant.admin)).data!.createGallery;
+    const ownBlob = (await server.putBlob(await jpegImage(320, 240, 41), 'image/jpeg', tenant.device)).body.blobId as string;
+    const first = await server.gql(IngestFrameDocument, { input: frame({ galleryId: gallery.id, blobId: ownBlob }) }, tenant.device);
+    const second = await server.gql(IngestFrameDocument, { input: frame({ galleryId: gallery.id }) }, tenant.device);
+    expect((await server.gql(DeleteImageDocument, { id: first.data!.ingestFrame.image.id }, tenant.admin)).data!.deleteImage.deleted).toBe(true);
+    expect(await server.app.blobs.info(tenant.tenantId, ownBlob)).toBeNull();
+    expect(errorCodes(await server.gql(DetectionDocument, { id: first.data!.ingestFrame.detections[0]!.id }, tenant.admin))).toEqual(['NOT_FOUND']);
+    expect((await server.gql(DeleteGalleryDocument, { id: gallery.id }, tenant.admin)).data!.deleteGallery.deleted).toBe(true);
+    expect(errorCodes(await server.gql(ImageDocument, { id: second.data!.ingestFrame.image.id }, tenant.admin))).toEqual(['NOT_FOUND']);
+    // The shared blob is still used by frames of the main gallery: kept.
+    expect(await server.app.blobs.info(tenant.tenantId, blobId)).not.toBeNull();
   });
 });

@@ -14,6 +14,7 @@ import { Metrics } from './http/metrics.js';
 import { ModelRegistry } from './inference/model-registry.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServices, type Services } from './services/index.js';
+import { RetentionSweeper } from './worker/retention-sweeper.js';
 import { TeacherWorker } from './worker/teacher-worker.js';
 
 export interface AppContext {
@@ -27,6 +28,7 @@ export interface AppContext {
   rateLimiter: RateLimiter;
   services: Services;
   worker: TeacherWorker;
+  sweeper: RetentionSweeper;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function createApp(config: Config, options: { log?: Logger; dataDir
       { db, blobs, models, metrics, log },
       { batchSize: config.worker.batchSize, pollMs: config.worker.pollMs, maxAttempts: config.worker.maxAttempts, maxPixels: config.limits.imagePixels },
     );
+    const sweeper = new RetentionSweeper({ db, blobs, log });
     return {
       config,
       log,
@@ -79,8 +82,10 @@ export async function createApp(config: Config, options: { log?: Logger; dataDir
       rateLimiter: new RateLimiter(config.limits.requestsPerMinute),
       services,
       worker,
+      sweeper,
       async close() {
         await worker.stop();
+        await sweeper.stop();
         await models.release();
         await db.close();
       },
