@@ -30,7 +30,9 @@ async function* framesFromVideoFile(file: File, intervalMs: number): AsyncGenera
   try {
     await waitFor(video, 'loadeddata');
     const startedAt = file.lastModified || Date.now();
-    for (let seconds = 0; seconds < video.duration; seconds += intervalMs / 1000) {
+    // Some recordings (e.g. MediaRecorder WebM) report an infinite duration: take their first frame only.
+    const duration = Number.isFinite(video.duration) ? video.duration : 0;
+    for (let seconds = 0; seconds === 0 || seconds < duration; seconds += intervalMs / 1000) {
       video.currentTime = seconds;
       await waitFor(video, 'seeked');
       yield grabFrame(video, new Date(startedAt + seconds * 1000));

@@ -85,7 +85,7 @@ export class UploadQueue extends EventTarget {
   }
 
   private async drainWithLock(): Promise<void> {
-    if (!navigator.locks) return this.drain();
+    if (typeof navigator === 'undefined' || !navigator.locks) return this.drain();
     await navigator.locks.request(UPLOAD_LOCK, { ifAvailable: true }, async (lock) => {
       if (lock) await this.drain();
       else this.schedule(LOCK_BUSY_RECHECK_MS);

@@ -1,0 +1,142 @@
+// The upload queue against an in-memory API that keeps the server's contract:
+// blobs are content-addressed and ingestFrame stores one frame per idempotency key.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../api/api-error.js';
+import type { IngestFrameRequest, KioskApi, SearchResult, StudentModelLocation, UploadedBlob } from '../api/kiosk-api.js';
+import { UploadQueue, type NewFrame, type QueueStatus } from './upload-queue.js';
+
+type Failure = 'network' | 'lost-answer' | 'refused' | null;
+
+class InMemoryApi implements KioskApi {
+  readonly framesByKey = new Map<string, IngestFrameRequest>();
+  blobUploads = 0;
+  ingestCalls = 0;
+  /** Failures to apply to the next ingestFrame calls, in order. */
+  ingestFailures: Failure[] = [];
+  blobFailures: Failure[] = [];
+
+  async uploadBlob(image: Blob): Promise<UploadedBlob> {
+    if (this.blobFailures.shift() === 'network') throw new ApiError('NETWORK', 'No connection to the server');
+    this.blobUploads += 1;
+    return { blobId: `sha-${image.size}`, width: 4, height: 4 };
+  }
+
+  async ingestFrame(request: IngestFrameRequest): Promise<{ imageId: string }> {
+    this.ingestCalls += 1;
+    const failure = this.ingestFailures.shift() ?? null;
+    if (failure === 'network') throw new ApiError('NETWORK', 'No connection to the server');
+    if (failure === 'refused') throw new ApiError('BAD_USER_INPUT', 'detections[0].box is outside the image');
+    if (!this.framesByKey.has(request.idempotencyKey)) this.framesByKey.set(request.idempotencyKey, request);
+    // The server committed, but the answer never reached the kiosk.
+    if (failure === 'lost-answer') throw new ApiError('NETWORK', 'connection reset');
+    return { imageId: `image-${request.idempotencyKey}` };
+  }
+
+  searchPerson(): Promise<SearchResult> {
+    throw new Error('not used');
+  }
+  activeStudent(): Promise<StudentModelLocation> {
+    throw new Error('not used');
+  }
+  imageObjectUrl(): Promise<string> {
+    throw new Error('not used');
+  }
+}
+
+const FAST_BACKOFF = { baseMs: 5, maxMs: 20 };
+
+function frame(key: string, capturedAt = '2026-01-01T00:00:00.000Z'): NewFrame {
+  return {
+    idempotencyKey: key,
+    galleryId: 'gallery-1',
+    modelId: 'default-student',
+    capturedAt,
+    jpeg: new Blob([new Uint8Array([0xff, 0xd8, key.length])], { type: 'image/jpeg' }),
+    detections: [{ box: { x1: 1, y1: 1, x2: 3, y2: 3 }, score: 0.9, embedding: 'AACAPw==' }],
+  };
+}
+
+function until(queue: UploadQueue, done: (status: QueueStatus) => boolean, timeoutMs = 5_000): Promise<QueueStatus> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`queue stuck at ${JSON.stringify(queue.status)}`)), timeoutMs);
+    const check = () => {
+      if (!done(queue.status)) return;
+      clearTimeout(timer);
+      queue.removeEventListener('change', check);
+      resolve(queue.status);
+    };
+    queue.addEventListener('change', check);
+    check();
+  });
+}
+
+describe('UploadQueue', () => {
+  let api: InMemoryApi;
+  let queue: UploadQueue | undefined;
+
+  beforeEach(() => {
+    globalThis.indexedDB = new IDBFactory();
+    api = new InMemoryApi();
+  });
+  afterEach(() => queue?.close());
+
+  it('uploads the blob, then ingests the frame with its idempotency key', async () => {
+    queue = await UploadQueue.open(api, FAST_BACKOFF);
+    await queue.enqueue(frame('k1'));
+    const status = await until(queue, (s) => s.uploaded === 1 && s.pending === 0);
+    expect(status).toMatchObject({ failed: 0, lastError: null, offline: false });
+    expect([...api.framesByKey.keys()]).toEqual(['k1']);
+    expect(api.framesByKey.get('k1')).toMatchObject({ blobId: 'sha-3', galleryId: 'gallery-1', modelId: 'default-student' });
+  });
+
+  it('keeps frames through network loss, reports offline, and sends each once when back', async () => {
+    api.blobFailures = ['network', 'network', 'network'];
+    api.ingestFailures = ['network'];
+    queue = await UploadQueue.open(api, FAST_BACKOFF);
+    await queue.enqueue(frame('a', '2026-01-01T00:00:01.000Z'));
+    await queue.enqueue(frame('b', '2026-01-01T00:00:02.000Z'));
+    const offline = await until(queue, (s) => s.offline);
+    expect(offline.lastError).toMatch(/^NETWORK/);
+    const done = await until(queue, (s) => s.uploaded === 2 && s.pending === 0);
+    expect(done.offline).toBe(false);
+    expect([...api.framesByKey.keys()].sort()).toEqual(['a', 'b']);
+  });
+
+  it('stores a frame once when the answer to ingestFrame is lost, and does not upload the blob again', async () => {
+    api.ingestFailures = ['lost-answer'];
+    queue = await UploadQueue.open(api, FAST_BACKOFF);
+    await queue.enqueue(frame('lost'));
+    await until(queue, (s) => s.uploaded === 1 && s.pending === 0);
+    expect(api.ingestCalls).toBe(2);
+    expect(api.blobUploads).toBe(1);
+    expect(api.framesByKey.size).toBe(1);
+  });
+
+  it('parks a frame the server refuses instead of retrying it forever', async () => {
+    api.ingestFailures = ['refused'];
+    queue = await UploadQueue.open(api, FAST_BACKOFF);
+    await queue.enqueue(frame('bad'));
+    const status = await until(queue, (s) => s.failed === 1);
+    expect(status).toMatchObject({ pending: 0, uploaded: 0, lastError: 'BAD_USER_INPUT: detections[0].box is outside the image' });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(api.ingestCalls).toBe(1);
+  });
+
+  it('finds frames queued before a reload and sends them', async () => {
+    api.blobFailures = Array(1000).fill('network');
+    const before = await UploadQueue.open(api, { baseMs: 60_000, maxMs: 60_000 });
+    await before.enqueue(frame('r1'));
+    await before.enqueue(frame('r2'));
+    await until(before, (s) => s.offline && s.pending === 2);
+    before.close();
+
+    api.blobFailures = [];
+    queue = await UploadQueue.open(api, FAST_BACKOFF);
+    expect(queue.status.pending).toBe(2);
+    await queue.retryNow();
+    await until(queue, (s) => s.uploaded === 2 && s.pending === 0);
+    expect([...api.framesByKey.keys()].sort()).toEqual(['r1', 'r2']);
+  });
+});
