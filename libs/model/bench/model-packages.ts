@@ -53,3 +53,19 @@ export function thirdPartyDir(model: ThirdPartyModel, edit?: (manifest: Record<s
   symlinkSync(onnx, path.join(dir, 'model.onnx'));
   return dir;
 }
+
+/**
+ * A copy of a detector package whose manifest keeps detections down to
+ * `scoreThreshold` (AP needs the low-score tail); the ONNX file is symlinked.
+ */
+export function withScoreThreshold(modelDir: string, scoreThreshold: number): string {
+  const manifest = JSON.parse(readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as {
+    file: string;
+    output?: { scoreThreshold: number };
+  };
+  if (manifest.output) manifest.output.scoreThreshold = scoreThreshold;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'low-threshold-'));
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  symlinkSync(path.resolve(modelDir, manifest.file), path.join(dir, manifest.file));
+  return dir;
+}

@@ -33,7 +33,7 @@ export async function cuhk03Metrics(data: Cuhk03Crops, embed: BoxEmbedder): Prom
 
 export async function mot17ReidMetrics(sequences: readonly MotSequence[], embed: BoxEmbedder): Promise<RetrievalMetrics> {
   const split = motReidSplit(sequences);
-  const framePaths = new Map(sequences.flatMap((sequence) => [...sequence.frames].map(([frame, file]) => [`${sequence.sequence}/${frame}`, file] as const)));
+  const framePaths = new Map<string, string>(sequences.flatMap((sequence) => [...sequence.frames].map(([frame, file]) => [`${sequence.sequence}/${frame}`, file] as const)));
   // One decode per frame: embed all of a frame's boxes together.
   const embedGroup = async (crops: ReidCrop[]) => {
     const byFrame = new Map<string, { crop: ReidCrop; index: number }[]>();
