@@ -2,6 +2,7 @@
 // onnxruntime-web (WASM, 1 and 2 threads) against TF.js's wasm backend running
 // the CenterNet weights the student was converted from, in the same page setup.
 // Prints the ratio and the model download size; writes JSON to <repo>/bench/results/.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   const resultsDir = path.join(REPO_ROOT, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
   const outFile = path.join(resultsDir, `edge-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const chromiumVersion = (await import('node:child_process')).execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
+  const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
   writeFileSync(
     outFile,
     `${JSON.stringify({ benchmark: 'edge', date: new Date().toISOString(), chromium: chromiumVersion, cpus: cpus().length, frame: { source, width: frame.width, height: frame.height }, warmups: WARMUPS, runs: RUNS, model: { id: manifest.id, version: manifest.version, sha256: manifest.sha256, bytes: modelBytes }, tfjsModelBytes: centernetBytes, timings, ratios }, null, 2)}\n`,

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { RgbImage } from '@person-search/model';
+import { loadWebStudent } from '@person-search/model/web';
 
 export interface BenchFrame {
   rgbBase64: string;
@@ -43,7 +44,6 @@ async function timeRuns(warmups: number, runs: number, once: () => Promise<unkno
 }
 
 async function benchOnnxRuntime(options: { modelBaseUrl: string; wasmPaths: string; threads: number; frame: BenchFrame; warmups: number; runs: number }): Promise<BenchTiming> {
-  const { loadWebStudent } = await import('@person-search/model/web');
   const student = await loadWebStudent(options.modelBaseUrl, { backend: 'wasm', wasmPaths: options.wasmPaths, numThreads: options.threads, cacheName: false });
   const image = decodeFrame(options.frame);
   let detections = 0;

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou } from '@person-search/model';
 import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument, ImageDocument, SearchPersonDocument } from '@person-search/schema';
@@ -138,7 +138,7 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
     const page = await openKiosk(context, api.url, { key: offline.deviceKey, gallery: offline.galleryId, mode: 'capture', interval: '600000', backend: 'wasm' });
     await page.setViewportSize(LANDSCAPE);
     await waitForModel(page);
-    const blockApi = (route: import('playwright-core').Route) => route.abort('internetdisconnected');
+    const blockApi = (route: Route) => route.abort('internetdisconnected');
     await page.route('**/graphql', blockApi);
     await page.route('**/v1/blobs', blockApi);
     await page.locator('input[type="file"]').setInputFiles(fileFrames);

@@ -1,5 +1,6 @@
-// PersonDetector backed by libs/model's web runtime (onnxruntime-web). Loaded
-// with a dynamic import so the element paints before the runtime arrives.
+// PersonDetector backed by libs/model's web runtime. onnxruntime-web itself is
+// imported lazily by that runtime, so the element paints before it arrives.
+import { loadWebStudent } from '@person-search/model/web';
 import type { StudentModelLocation } from '../api/kiosk-api.js';
 import type { BackendChoice } from '../config.js';
 import { createModelFetch } from './model-fetch.js';
@@ -21,12 +22,11 @@ export function wasmThreadCount(): number {
 }
 
 export async function loadWebStudentDetector(location: StudentModelLocation, options: WebDetectorOptions): Promise<PersonDetector> {
-  const web = await import('@person-search/model/web');
   const modelFetch = createModelFetch(options.apiKey, options.onProgress);
   // The runtime reads manifest.json and its files (and a declared embedder's sibling folder) from the package folder.
   const folder = new URL('./', location.manifestUrl).href;
   const threads = wasmThreadCount();
-  const student = await web.loadWebStudent(folder, { backend: options.backend, wasmPaths: options.wasmPaths, numThreads: threads, fetch: modelFetch.fetch });
+  const student = await loadWebStudent(folder, { backend: options.backend, wasmPaths: options.wasmPaths, numThreads: threads, fetch: modelFetch.fetch });
   // A cache hit downloads nothing, so the size shown is the one measured when it was downloaded.
   const sizeKey = `${SIZE_KEY_PREFIX}${folder}|${student.manifest.sha256}`;
   if (modelFetch.downloadedBytes > 0) localStorage.setItem(sizeKey, String(modelFetch.downloadedBytes));
