@@ -40,8 +40,11 @@ async function sendFile(response: ServerResponse, file: string, cacheControl: st
 
 export async function serveModelFile(app: AppContext, modelId: string, fileName: string, response: ServerResponse): Promise<void> {
   const student = app.models.student;
-  const allowed = student && modelId === student.manifest.id && (fileName === 'manifest.json' || fileName === student.manifest.file);
-  if (!allowed || !(await sendFile(response, path.join(student.dir, fileName), 'public, max-age=300'))) {
+  // The active student's package and, for a composite student, its embedder's: nothing else under MODELS_DIR.
+  const servable = student ? [student, ...(student.embedder ? [student.embedder] : [])] : [];
+  const model = servable.find((candidate) => candidate.manifest.id === modelId);
+  const allowed = model && (fileName === 'manifest.json' || fileName === model.manifest.file);
+  if (!allowed || !(await sendFile(response, path.join(model.dir, fileName), 'public, max-age=300'))) {
     sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no such model file; the active student is ${student?.manifest.id ?? 'not installed'}` } });
   }
 }

@@ -16,6 +16,8 @@ export interface ActiveModel {
   dir: string;
   /** Embedding dimension stored in the vector columns. */
   dimension: number;
+  /** A composite student's crop embedder (manifest `embedder`, a sibling folder), served to edges beside it. */
+  embedder: { manifest: ModelManifest; dir: string } | null;
 }
 
 export interface ModelRegistryOptions {
@@ -48,9 +50,12 @@ export class ModelRegistry {
     try {
       const manifest = await readManifest(dir);
       if (manifest.role !== role) throw new Error(`${dir} holds a ${manifest.role}, expected a ${role}`);
-      const dimension = manifest.embedding?.dimension;
-      if (!dimension) throw new Error(`${dir}: the ${role} declares no embedding`);
-      return { manifest, dir, dimension };
+      // A composite student (detector + crop embedder) gets its vectors from the embedder.
+      const embedderDir = manifest.embedder ? path.join(path.dirname(dir), manifest.embedder) : null;
+      const embedder = embedderDir ? { manifest: await readManifest(embedderDir), dir: embedderDir } : null;
+      const dimension = (embedder?.manifest ?? manifest).embedding?.dimension;
+      if (!dimension) throw new Error(`${dir}: the ${role} declares no embedding (and no embedder)`);
+      return { manifest, dir, dimension, embedder };
     } catch (error) {
       this.options.log.warn({ reason: (error as Error).message }, `${role} model unavailable`);
       return null;
