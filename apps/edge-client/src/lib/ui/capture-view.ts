@@ -144,21 +144,27 @@ export class CaptureView implements KioskView {
   }
 
   private async analyse(frame: CapturedFrame, drawFrame: boolean): Promise<void> {
-    let detections: PersonDetection[];
+    let detections: PersonDetection[] = [];
+    let modelId = '';
     try {
       const detector = await this.context.detector();
+      modelId = detector.modelId;
       const started = performance.now();
       detections = await detector.detectPeople(frame.image);
       this.context.status.showInferenceMs(performance.now() - started);
-      await this.enqueue(frame, detections, detector.modelId);
     } catch {
-      // The status bar already names a model failure; keep showing the picture.
-      detections = [];
+      // The status bar already names the model failure; keep showing the picture.
     }
     this.framesAnalysed += 1;
     this.facts.frames.textContent = String(this.framesAnalysed);
     this.facts.people.textContent = String(detections.length);
     drawDetections(this.overlay, frame.image.width, frame.image.height, detections, drawFrame ? frame.canvas : undefined);
+    try {
+      await this.enqueue(frame, detections, modelId);
+    } catch (error) {
+      // IndexedDB full or unavailable: say so instead of silently dropping frames.
+      this.facts.lastError.textContent = `Cannot queue the frame: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   private async enqueue(frame: CapturedFrame, detections: PersonDetection[], modelId: string): Promise<void> {
