@@ -11,7 +11,7 @@ export type MigrationTarget = Database | pg.Pool | pg.Client | PGlite;
 
 export async function migrate(target: MigrationTarget, options: MigrateOptions = {}): Promise<MigrateResult> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
-  const log = options.log ?? (() => {});
+  const log = options.log ?? (() => undefined);
   if (target instanceof PGlite) return runMigrations(pgliteSessionSource(target), migrationsDir, log);
   if (target instanceof pg.Pool || target instanceof pg.Client) return runMigrations(pgSessionSource(target), migrationsDir, log);
   const sessions = sessionSourceOf(target);

@@ -58,7 +58,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const config = readDatabaseConfig();
   const databaseUrl = options.databaseUrl === null ? undefined : (options.databaseUrl ?? config.databaseUrl);
   const dataDir = options.dataDir ?? config.dataDir;
-  const log = options.log ?? (() => {});
+  const log = options.log ?? (() => undefined);
 
   const opened = databaseUrl ? openPostgres(databaseUrl, options.poolSize ?? 10) : await openPGlite(dataDir);
   try {

@@ -44,7 +44,7 @@ function postgresBackend(adminUrl: string): Backend {
       url.pathname = `/${name}`;
       return {
         open: (options) => openDatabase({ ...options, databaseUrl: url.toString() }),
-        drop: () => withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+        drop: () => withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
       };
     },
   };
