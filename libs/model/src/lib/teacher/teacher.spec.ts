@@ -47,13 +47,13 @@ function referenceEmbedding(chw: Float32Array): Float32Array {
       const at = (channel: number) => Math.round(chw[channel * height * width + y * width + x]! * 255);
       const [hue, saturation, value] = rgbToHsv(at(0), at(1), at(2));
       const weight = Math.exp(-0.5 * ((x + 0.5 - width / 2) / (centreSigma * width)) ** 2);
-      stripeWeight[stripe] += weight;
+      stripeWeight[stripe]! += weight;
       const hueWeights = membership(hue, hueBins, true);
       const saturationWeights = membership(saturation, saturationBins, false);
       const valueWeights = membership(value, valueBins, false);
       hueWeights.forEach((hw, h) =>
         saturationWeights.forEach((sw, s) =>
-          valueWeights.forEach((vw, v) => (histogram[stripe * bins + (h * saturationBins + s) * valueBins + v] += hw * sw * vw * weight)),
+          valueWeights.forEach((vw, v) => (histogram[stripe * bins + (h * saturationBins + s) * valueBins + v]! += hw * sw * vw * weight)),
         ),
       );
     }
