@@ -7,3 +7,5 @@ export { decodeImage, DEFAULT_MAX_PIXELS, type DecodeImageOptions } from './lib/
 export { loadStudent, loadTeacher, type StudentOptions, type Teacher } from './lib/session/node-loaders.js';
 export { readManifest, loadModelPackage, type LoadedModel } from './lib/session/model-package.js';
 export { createNodeRunner } from './lib/session/node-session.js';
+export { buildDefaultModels, defaultModelsDir, type BuildDefaultModelsOptions, type DefaultModelResult } from './lib/default-models/index.js';
+export { convertTfjsGraphModel, parseTfjsGraphModel, type TfjsModelJson } from './lib/convert/index.js';

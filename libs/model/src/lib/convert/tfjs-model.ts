@@ -89,7 +89,7 @@ function storedBytesPerElement(spec: TfWeightSpec): number {
     case undefined:
       return spec.dtype === 'bool' ? 1 : 4;
     default:
-      throw new Error(`weight ${spec.name}: unsupported quantization ${String(spec.quantization.dtype)}`);
+      throw new Error(`weight ${spec.name}: unsupported quantization ${String(spec.quantization?.dtype)}`);
   }
 }
 
