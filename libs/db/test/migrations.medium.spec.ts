@@ -97,6 +97,26 @@ describe.each(backends)('migrations on $name', (backend) => {
     expect(messages).toContain('database schema up to date');
   });
 
+  it('migrates a bare driver connection (PGlite instance or pg Pool) the same way', async () => {
+    const other = await backend.createDatabase();
+    try {
+      const { connection, close } = await other.openRawConnection();
+      try {
+        expect(await migrate(connection)).toEqual({ applied: await migrationNames() });
+        expect(await migrate(connection)).toEqual({ applied: [] });
+      } finally {
+        await close();
+      }
+      // A Database opened afterwards finds the schema up to date.
+      const messages: string[] = [];
+      const reopened = await other.open({ log: (message) => messages.push(message) });
+      await reopened.close();
+      expect(messages).toContain('database schema up to date');
+    } finally {
+      await other.drop();
+    }
+  });
+
   it('rolls back a failing migration, keeps the ones before it, and names it', async () => {
     const before = await history(database);
     const dir = await copyOfMigrations();

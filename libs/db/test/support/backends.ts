@@ -6,12 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
-import { openDatabase, type Database, type OpenDatabaseOptions } from '../../src/index';
+import { openDatabase, type Database, type MigrationTarget, type OpenDatabaseOptions } from '../../src/index';
 
 export interface TestDatabase {
   /** Opens (and by default migrates) this database through the public factory. */
   open(options?: Omit<OpenDatabaseOptions, 'databaseUrl' | 'dataDir'>): Promise<Database>;
+  /** A bare driver connection to this database (PGlite instance or pg Pool), for migrate(connection). */
+  openRawConnection(): Promise<{ connection: MigrationTarget; close(): Promise<void> }>;
   /** Deletes the database and its files. */
   drop(): Promise<void>;
 }
@@ -29,6 +33,10 @@ const pgliteBackend: Backend = {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'person-search-db-test-'));
     return {
       open: (options) => openDatabase({ ...options, databaseUrl: null, dataDir }),
+      async openRawConnection() {
+        const pglite = await PGlite.create(path.join(dataDir, 'pglite'), { extensions: { vector } });
+        return { connection: pglite, close: () => pglite.close() };
+      },
       drop: () => rm(dataDir, { recursive: true, force: true }),
     };
   },
@@ -44,6 +52,10 @@ function postgresBackend(adminUrl: string): Backend {
       url.pathname = `/${name}`;
       return {
         open: (options) => openDatabase({ ...options, databaseUrl: url.toString() }),
+        async openRawConnection() {
+          const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+          return { connection: pool, close: () => pool.end() };
+        },
         drop: () => withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
       };
     },
