@@ -45,6 +45,21 @@ export function createTenantService({ db }: ServiceDeps) {
       return createTenantWithAdmin('default', null);
     },
 
+    /**
+     * Local tools with direct database access (demo:seed on an embedded data
+     * dir) are the operator: a new admin key for the oldest tenant.
+     */
+    async issueLocalAdminKey(label: string): Promise<{ tenant: Tenant; adminKey: IssuedApiKeyResult } | null> {
+      const issued = issueApiKey();
+      return db.asSystem(async (tx) => {
+        const tenant = await tx.tenant.findFirst({ orderBy: { createdAt: 'asc' } });
+        if (!tenant) return null;
+        const apiKey = await insertApiKey(tx, tenant.id, { prefix: issued.prefix, secretHash: issued.secretHash, role: 'ADMIN', galleryIds: [], label });
+        await insertAuditEntry(tx, tenant.id, { actorKeyId: null, action: 'apiKey.create', target: `apiKey:${apiKey.id}`, details: { role: 'ADMIN', name: label, by: 'local tool' } });
+        return { tenant, adminKey: { apiKey, secret: issued.secret } };
+      });
+    },
+
     async viewerTenant(actor: Principal): Promise<Tenant> {
       const key = requireKey(actor);
       const tenant = await db.withTenant(key.tenantId, (tx) => findTenant(tx, key.tenantId));
