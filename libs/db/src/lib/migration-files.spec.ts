@@ -32,6 +32,13 @@ describe('migration files', () => {
     expect(scriptMatchesChecksum(`${lf}-- edited\n`, checksum)).toBe(false);
   });
 
+  it('accepts the unpadded checksums an old Prisma engine recorded', () => {
+    // sha256("hello") = 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824: bytes 0x0e and 0x04 lose their zero.
+    expect(sha256Hex('hello')).toBe('2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
+    expect(scriptMatchesChecksum('hello', '2cf24dba5fb0a3e26e83b2ac5b9e29e1b161e5c1fa7425e7343362938b9824')).toBe(true);
+    expect(scriptMatchesChecksum('hello!', '2cf24dba5fb0a3e26e83b2ac5b9e29e1b161e5c1fa7425e7343362938b9824')).toBe(false);
+  });
+
   it('refuses a missing folder with its path', async () => {
     await expect(readMigrationFiles('/nonexistent/migrations')).rejects.toThrow('/nonexistent/migrations');
   });

@@ -33,11 +33,17 @@ export function sha256Hex(content: Buffer | string): string {
 }
 
 /**
- * Whether a file still matches the checksum recorded when it was applied.
- * Like Prisma, a checkout that only changed line endings (CRLF ⇄ LF) still matches.
+ * Whether a file still matches the checksum recorded when it was applied, by
+ * Prisma's rules: a checkout that only changed line endings (CRLF ⇄ LF) still
+ * matches, and a recorded checksum shorter than 64 characters is compared in
+ * the unpadded hex an old Prisma engine wrote (prisma-engines#1887).
  */
 export function scriptMatchesChecksum(script: string, checksum: string): boolean {
-  const lf = script.replace(/\r\n/g, '\n');
-  const crlf = lf.replace(/\n/g, '\r\n');
-  return [script, lf, crlf].some((variant) => sha256Hex(variant) === checksum);
+  const variants = [script, script.replace(/\r\n/g, '\n'), script.replace(/\n/g, '\r\n')];
+  const render = checksum.length === 64 ? sha256Hex : unpaddedSha256Hex;
+  return variants.some((variant) => render(variant) === checksum);
+}
+
+function unpaddedSha256Hex(content: string): string {
+  return Array.from(createHash('sha256').update(content).digest(), (byte) => byte.toString(16)).join('');
 }
