@@ -60,7 +60,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const dataDir = options.dataDir ?? config.dataDir;
   const log = options.log ?? (() => undefined);
 
-  const opened = databaseUrl ? openPostgres(databaseUrl, options.poolSize ?? 10) : await openPGlite(dataDir);
+  const opened = databaseUrl ? openPostgres(databaseUrl, options.poolSize ?? 10, log) : await openPGlite(dataDir);
   try {
     if (options.migrate ?? true) {
       const { applied } = await runMigrations(opened.sessions, options.migrationsDir ?? defaultMigrationsDir, log);
@@ -95,8 +95,11 @@ interface OpenedDriver {
   close(): Promise<void>;
 }
 
-function openPostgres(databaseUrl: string, poolSize: number): OpenedDriver {
+function openPostgres(databaseUrl: string, poolSize: number, log: (message: string) => void): OpenedDriver {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // An idle pooled connection that dies (server restart, network) emits 'error'
+  // on the pool; unhandled, that would crash the process. The pool replaces it.
+  pool.on('error', (error) => log(`postgres: idle connection lost: ${error.message}`));
   const url = new URL(databaseUrl);
   return {
     kind: 'postgres',
