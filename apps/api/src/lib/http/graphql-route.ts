@@ -23,6 +23,8 @@ export async function createGraphqlRoute(app: AppContext) {
     plugins: [ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // The process owns shutdown (main.ts closes HTTP, worker and database in order).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
