@@ -26,4 +26,9 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Build/test configs import the workspace's shared Vitest settings by path; they are not part of any project's code.
+    files: ['**/vitest.config.ts', '**/vite.config.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
 ];
