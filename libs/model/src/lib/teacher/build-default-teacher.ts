@@ -9,7 +9,7 @@ import { buildTeacherGraph, TEACHER_INPUT, TEACHER_OUTPUT } from './build-teache
 import { TEACHER_DESIGN, teacherDimension } from './teacher-design.js';
 
 export const DEFAULT_TEACHER_ID = 'default-teacher';
-/** Bump when the design or graph changes: embeddings of different versions are not comparable. */
+/** Bump when the embeddings change (design or numerics): embeddings of different versions are not comparable. */
 export const DEFAULT_TEACHER_VERSION = '1.0.0';
 
 export interface BuiltModel {
