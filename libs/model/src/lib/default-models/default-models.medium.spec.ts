@@ -65,7 +65,7 @@ describe('default models', () => {
     expect((await buildDefaultModels({ outDir })).map((model) => model.status)).toEqual(['built', 'up-to-date']);
     const lines: string[] = [];
     expect((await buildDefaultModels({ outDir, force: true, log: (line) => lines.push(line) })).map((model) => model.status)).toEqual(['built', 'built']);
-    expect(lines.join('\n')).toMatch(/default-student 1\.0\.0: built .* s/);
+    expect(lines.join('\n')).toMatch(/default-student 1\.1\.0: built .* s/);
   });
 
   describe('student against TF.js', () => {

@@ -14,8 +14,8 @@ import { addPersonDecoding } from './person-decoder';
 import { addReidBranch } from './reid-branch';
 
 export const DEFAULT_STUDENT_ID = 'default-student';
-/** Bump when the graph changes: embeddings of different versions are not comparable. */
-export const DEFAULT_STUDENT_VERSION = '1.0.0';
+/** Bump when the graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
+export const DEFAULT_STUDENT_VERSION = '1.1.0';
 
 /** Every number that shapes the student, in one place. */
 export const STUDENT_DESIGN = {
@@ -28,7 +28,8 @@ export const STUDENT_DESIGN = {
   iouThreshold: 0.5,
   /** In-graph floor; the manifest's scoreThreshold (applied by the runtime) is higher. */
   scoreFloor: 0.1,
-  scoreThreshold: 0.3,
+  /** Measured on MOT17-mini (AP@0.5 over boxes kept): 0.3 → AP 0.37 / recall 0.40, 0.2 → 0.46 / 0.53 at precision 0.61; search favours recall. */
+  scoreThreshold: 0.25,
   stripes: 6,
   samplesPerStripe: { rows: 4, cols: 8 },
   dimension: 128,
