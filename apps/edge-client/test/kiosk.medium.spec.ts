@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou } from '@person-search/model';
-import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument, ImageDocument, SearchPersonDocument } from '@person-search/schema';
+import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument, DetectionDocument, ImageDocument, SearchPersonDocument } from '@person-search/schema';
 import { missingApiReason, startApiProcess, type ApiProcess } from './support/api-process.js';
 import { buildKiosk } from './support/build-kiosk.js';
 import { launchChromium, missingChromiumReason } from './support/chromium.js';
@@ -40,10 +40,14 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
     return { galleryId: gallery.createGallery.id, deviceKey: key.createApiKey.secret };
   }
 
-  /** Distinct frames stored in a gallery, seen through search (every detection is a candidate when few exist). */
-  async function storedImageIds(gallery: string, anyDetectionId: string): Promise<Set<string>> {
-    const result = await api.gql(SearchPersonDocument, { input: { query: { detectionId: anyDetectionId }, galleryIds: [gallery], topK: 200, candidatePool: 200, rerank: false } }, adminKey);
-    return new Set(result.searchPerson.hits.map((hit) => hit.detection.image.id));
+  /**
+   * Distinct frames stored in a gallery, seen through search: with a few dozen detections every one
+   * is a candidate; the query's own frame is added because search may leave it out.
+   */
+  async function storedImageIds(gallery: string, anyImageId: string): Promise<Set<string>> {
+    const { image } = await api.gql(ImageDocument, { id: anyImageId }, adminKey);
+    const result = await api.gql(SearchPersonDocument, { input: { query: { detectionId: image.detections[0]!.id }, galleryIds: [gallery], topK: 200, candidatePool: 200, rerank: false } }, adminKey);
+    return new Set([anyImageId, ...result.searchPerson.hits.map((hit) => hit.detection.image.id)]);
   }
 
   beforeAll(async () => {
@@ -77,6 +81,7 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
     await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'capture-portrait.png') });
     await page.locator('[data-action="toggle-camera"]').click();
+    await waitFor(() => queueState(page), (state) => state?.pending === 0, 120_000, 'camera frames drained');
     await page.close();
 
     const stored = ingests.filter((call) => call.imageId);
@@ -114,12 +119,14 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
     const query = (await sent).query.photo;
     const firstHit = page.locator('button.hit').first();
     await firstHit.waitFor({ timeout: 180_000 });
-    const topDetectionId = await firstHit.getAttribute('data-detection-id');
-    const { searchPerson } = await api.gql(SearchPersonDocument, { input: { query: { detectionId: topDetectionId! }, galleryIds: [galleryId], topK: 1, rerank: false } }, adminKey);
-    const top = searchPerson.hits[0]!.detection;
-    // Same person: the top hit is that frame's stored detection of the chosen box.
-    expect(fileIngests[0]!.imageId).toBe(top.image.id);
-    expect(iou(top.box, query.box)).toBeGreaterThan(0.9);
+    const shownIds = await page.locator('button.hit').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-detection-id')!));
+    const hits = await Promise.all(shownIds.slice(0, 3).map(async (id) => (await api.gql(DetectionDocument, { id }, adminKey)).detection));
+    const fileImages = new Set(fileIngests.map((call) => call.imageId));
+    // The best match is the same person in one of the captured frames (consecutive frames: little motion) ...
+    expect(fileImages.has(hits[0]!.image.id)).toBe(true);
+    expect(iou(hits[0]!.box, query.box)).toBeGreaterThan(0.5);
+    // ... and the very detection captured from this photo is among the first three.
+    expect(hits.some((hit) => fileImages.has(hit.image.id) && iou(hit.box, query.box) > 0.9)).toBe(true);
     await page.locator('img[alt=""]').first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'search-landscape.png') });
     await firstHit.click();
@@ -178,7 +185,7 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
     const keys = new Set(ingests.map((call) => call.idempotencyKey));
     expect(keys.size).toBe(fileFrames.length);
     expect(ingests.filter((call) => call.duplicate === true)).toHaveLength(1);
-    const stored = await storedImageIds(offline.galleryId, (await api.gql(ImageDocument, { id: ingests.find((call) => call.imageId)!.imageId! }, adminKey)).image.detections[0]!.id);
+    const stored = await storedImageIds(offline.galleryId, ingests.find((call) => call.imageId)!.imageId!);
     expect(stored.size).toBe(fileFrames.length);
     await page.close();
   });

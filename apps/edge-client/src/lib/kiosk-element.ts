@@ -99,7 +99,7 @@ export function createKioskElementClass(options: KioskElementOptions): CustomEle
       const api = new HttpKioskApi(config.apiBase, config.apiKey);
       const status = new StatusBar();
       const canUpload = config.mode === 'capture' && config.galleryId !== '' && config.apiKey !== '';
-      const queue = canUpload ? await UploadQueue.open(api) : null;
+      const queue = canUpload ? await UploadQueue.open(api, { apiBase: config.apiBase, galleryId: config.galleryId }) : null;
       this.queue = queue;
       queue?.addEventListener('change', () => {
         status.showQueue(queue.status);

@@ -5,6 +5,8 @@ import type { FrameDetection } from '../api/kiosk-api.js';
 
 export interface QueuedFrame {
   idempotencyKey: string;
+  /** The API the frame is for; with galleryId it scopes which element uploads it. */
+  apiBase: string;
   galleryId: string;
   modelId: string;
   capturedAt: string;

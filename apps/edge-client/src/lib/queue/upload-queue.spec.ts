@@ -46,11 +46,11 @@ class InMemoryApi implements KioskApi {
 }
 
 const FAST_BACKOFF = { baseMs: 5, maxMs: 20 };
+const SCOPE = { apiBase: 'https://api.example', galleryId: 'gallery-1' };
 
 function frame(key: string, capturedAt = '2026-01-01T00:00:00.000Z'): NewFrame {
   return {
     idempotencyKey: key,
-    galleryId: 'gallery-1',
     modelId: 'default-student',
     capturedAt,
     jpeg: new Blob([new Uint8Array([0xff, 0xd8, key.length])], { type: 'image/jpeg' }),
@@ -83,7 +83,7 @@ describe('UploadQueue', () => {
   afterEach(() => queue?.close());
 
   it('uploads the blob, then ingests the frame with its idempotency key', async () => {
-    queue = await UploadQueue.open(api, FAST_BACKOFF);
+    queue = await UploadQueue.open(api, SCOPE, FAST_BACKOFF);
     await queue.enqueue(frame('k1'));
     const status = await until(queue, (s) => s.uploaded === 1 && s.pending === 0);
     expect(status).toMatchObject({ failed: 0, lastError: null, offline: false });
@@ -94,7 +94,7 @@ describe('UploadQueue', () => {
   it('keeps frames through network loss, reports offline, and sends each once when back', async () => {
     api.blobFailures = ['network', 'network', 'network'];
     api.ingestFailures = ['network'];
-    queue = await UploadQueue.open(api, FAST_BACKOFF);
+    queue = await UploadQueue.open(api, SCOPE, FAST_BACKOFF);
     await queue.enqueue(frame('a', '2026-01-01T00:00:01.000Z'));
     await queue.enqueue(frame('b', '2026-01-01T00:00:02.000Z'));
     const offline = await until(queue, (s) => s.offline);
@@ -106,7 +106,7 @@ describe('UploadQueue', () => {
 
   it('stores a frame once when the answer to ingestFrame is lost, and does not upload the blob again', async () => {
     api.ingestFailures = ['lost-answer'];
-    queue = await UploadQueue.open(api, FAST_BACKOFF);
+    queue = await UploadQueue.open(api, SCOPE, FAST_BACKOFF);
     await queue.enqueue(frame('lost'));
     await until(queue, (s) => s.uploaded === 1 && s.pending === 0);
     expect(api.ingestCalls).toBe(2);
@@ -116,7 +116,7 @@ describe('UploadQueue', () => {
 
   it('parks a frame the server refuses instead of retrying it forever', async () => {
     api.ingestFailures = ['refused'];
-    queue = await UploadQueue.open(api, FAST_BACKOFF);
+    queue = await UploadQueue.open(api, SCOPE, FAST_BACKOFF);
     await queue.enqueue(frame('bad'));
     const status = await until(queue, (s) => s.failed === 1);
     expect(status).toMatchObject({ pending: 0, uploaded: 0, lastError: 'BAD_USER_INPUT: detections[0].box is outside the image' });
@@ -126,17 +126,34 @@ describe('UploadQueue', () => {
 
   it('finds frames queued before a reload and sends them', async () => {
     api.blobFailures = Array(1000).fill('network');
-    const before = await UploadQueue.open(api, { baseMs: 60_000, maxMs: 60_000 });
+    const before = await UploadQueue.open(api, SCOPE, { baseMs: 60_000, maxMs: 60_000 });
     await before.enqueue(frame('r1'));
     await before.enqueue(frame('r2'));
     await until(before, (s) => s.offline && s.pending === 2);
     before.close();
 
     api.blobFailures = [];
-    queue = await UploadQueue.open(api, FAST_BACKOFF);
+    queue = await UploadQueue.open(api, SCOPE, FAST_BACKOFF);
     expect(queue.status.pending).toBe(2);
     await queue.retryNow();
     await until(queue, (s) => s.uploaded === 2 && s.pending === 0);
     expect([...api.framesByKey.keys()].sort()).toEqual(['r1', 'r2']);
+  });
+
+  it('sends only its own API and gallery\'s frames, leaving other elements\' frames queued', async () => {
+    const other = await UploadQueue.open(api, { apiBase: SCOPE.apiBase, galleryId: 'gallery-2' }, { baseMs: 60_000, maxMs: 60_000 });
+    api.blobFailures = ['network'];
+    await other.enqueue(frame('theirs'));
+    await until(other, (s) => s.offline);
+    other.close();
+
+    queue = await UploadQueue.open(api, SCOPE, FAST_BACKOFF);
+    await queue.enqueue(frame('mine'));
+    const status = await until(queue, (s) => s.uploaded === 1 && s.pending === 0);
+    expect(status.failed).toBe(0);
+    expect([...api.framesByKey.keys()]).toEqual(['mine']);
+    const reopened = await UploadQueue.open(api, { apiBase: SCOPE.apiBase, galleryId: 'gallery-2' }, FAST_BACKOFF);
+    expect(reopened.status.pending).toBe(1);
+    reopened.close();
   });
 });

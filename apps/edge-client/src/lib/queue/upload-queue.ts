@@ -16,10 +16,20 @@ export interface QueueStatus {
   offline: boolean;
 }
 
-export type NewFrame = Pick<QueuedFrame, 'idempotencyKey' | 'galleryId' | 'modelId' | 'capturedAt' | 'jpeg' | 'detections'>;
+export type NewFrame = Pick<QueuedFrame, 'idempotencyKey' | 'modelId' | 'capturedAt' | 'jpeg' | 'detections'>;
 
-/** Only one tab per kiosk uploads at a time (Web Locks); the others keep queueing. */
-const UPLOAD_LOCK = 'person-search-kiosk-upload';
+/**
+ * Which frames a queue owns: one origin's IndexedDB may hold frames of several
+ * elements (two galleries on one page, or a kiosk reconfigured); each is sent
+ * only by an element for its own API and gallery, with that element's key.
+ */
+export interface QueueScope {
+  apiBase: string;
+  galleryId: string;
+}
+
+/** Only one tab per scope uploads at a time (Web Locks); the others keep queueing. */
+const UPLOAD_LOCK_PREFIX = 'person-search-kiosk-upload:';
 const LOCK_BUSY_RECHECK_MS = 5_000;
 
 export class UploadQueue extends EventTarget {
@@ -32,13 +42,14 @@ export class UploadQueue extends EventTarget {
   private constructor(
     private readonly store: QueueStore,
     private readonly api: KioskApi,
+    private readonly scope: QueueScope,
     private readonly backoff: BackoffPolicy,
   ) {
     super();
   }
 
-  static async open(api: KioskApi, backoff: BackoffPolicy = DEFAULT_BACKOFF): Promise<UploadQueue> {
-    const queue = new UploadQueue(await QueueStore.open(), api, backoff);
+  static async open(api: KioskApi, scope: QueueScope, backoff: BackoffPolicy = DEFAULT_BACKOFF): Promise<UploadQueue> {
+    const queue = new UploadQueue(await QueueStore.open(), api, scope, backoff);
     await queue.refreshCounts();
     return queue;
   }
@@ -48,14 +59,14 @@ export class UploadQueue extends EventTarget {
   }
 
   async enqueue(frame: NewFrame): Promise<void> {
-    await this.store.put({ ...frame, attempts: 0, notBefore: 0, state: 'pending' });
+    await this.store.put({ ...frame, apiBase: this.scope.apiBase, galleryId: this.scope.galleryId, attempts: 0, notBefore: 0, state: 'pending' });
     await this.refreshCounts();
     this.wake();
   }
 
   /** Retries every pending frame now (e.g. when the browser reports it is back online). */
   async retryNow(): Promise<void> {
-    const frames = await this.store.all();
+    const frames = await this.ownFrames();
     await Promise.all(frames.filter((frame) => frame.state === 'pending' && frame.notBefore > 0).map((frame) => this.store.put({ ...frame, notBefore: 0 })));
     this.wake();
   }
@@ -86,7 +97,7 @@ export class UploadQueue extends EventTarget {
 
   private async drainWithLock(): Promise<void> {
     if (typeof navigator === 'undefined' || !navigator.locks) return this.drain();
-    await navigator.locks.request(UPLOAD_LOCK, { ifAvailable: true }, async (lock) => {
+    await navigator.locks.request(`${UPLOAD_LOCK_PREFIX}${this.scope.apiBase}|${this.scope.galleryId}`, { ifAvailable: true }, async (lock) => {
       if (lock) await this.drain();
       else this.schedule(LOCK_BUSY_RECHECK_MS);
     });
@@ -94,7 +105,7 @@ export class UploadQueue extends EventTarget {
 
   private async drain(): Promise<void> {
     while (!this.stopped) {
-      const pending = (await this.store.all()).filter((frame) => frame.state === 'pending').sort((a, b) => a.capturedAt.localeCompare(b.capturedAt));
+      const pending = (await this.ownFrames()).filter((frame) => frame.state === 'pending').sort((a, b) => a.capturedAt.localeCompare(b.capturedAt));
       const now = Date.now();
       const due = pending.find((frame) => frame.notBefore <= now);
       if (!due) {
@@ -145,8 +156,12 @@ export class UploadQueue extends EventTarget {
     this.timer = setTimeout(() => this.wake(), Math.max(0, delayMs));
   }
 
+  private async ownFrames(): Promise<QueuedFrame[]> {
+    return (await this.store.all()).filter((frame) => frame.apiBase === this.scope.apiBase && frame.galleryId === this.scope.galleryId);
+  }
+
   private async refreshCounts(): Promise<void> {
-    const frames = await this.store.all();
+    const frames = await this.ownFrames();
     this.current.pending = frames.filter((frame) => frame.state === 'pending').length;
     this.current.failed = frames.length - this.current.pending;
     this.dispatchEvent(new Event('change'));

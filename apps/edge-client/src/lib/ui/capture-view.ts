@@ -174,7 +174,6 @@ export class CaptureView implements KioskView {
     if (!queue || people.length === 0) return;
     await queue.enqueue({
       idempotencyKey: newIdempotencyKey(),
-      galleryId: this.context.config.galleryId,
       modelId,
       capturedAt: frame.capturedAt.toISOString(),
       jpeg: await encodeJpeg(frame.canvas),
