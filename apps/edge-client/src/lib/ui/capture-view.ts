@@ -66,7 +66,7 @@ export class CaptureView implements KioskView {
           el('dt', {}, 'Frames queued'),
           this.facts.queued,
           el('dt', {}, 'Gallery'),
-          el('dd', {}, gallery || 'not set'),
+          el('dd', { 'data-fact': 'gallery', title: gallery }, gallery || 'not set'),
           el('dt', {}, 'Last upload error'),
           this.facts.lastError,
         ),

@@ -1,5 +1,6 @@
 // Ranked search hits as tappable crops with score, time and gallery.
 import type { KioskApi, SearchHit } from '../api/kiosk-api.js';
+import { formatCapturedAt } from './captured-at.js';
 import { el } from './element-builder.js';
 
 export class SearchResults {
@@ -30,7 +31,7 @@ export class SearchResults {
         { type: 'button', class: 'hit', 'data-detection-id': hit.detectionId, 'aria-label': `Match ${hit.rank}, ${Math.round(hit.score * 100)} percent` },
         crop,
         el('span', { class: 'score' }, `${Math.round(hit.score * 100)}%`),
-        el('span', { class: 'meta' }, new Date(hit.capturedAt).toLocaleString()),
+        el('time', { class: 'meta', datetime: hit.capturedAt, title: new Date(hit.capturedAt).toLocaleString() }, formatCapturedAt(hit.capturedAt)),
         el('span', { class: 'meta' }, hit.galleryName),
       );
       button.addEventListener('click', () => this.onOpen(hit));

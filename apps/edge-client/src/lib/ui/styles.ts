@@ -64,7 +64,8 @@ button.primary { background: var(--accent); color: #03210f; font-weight: 700; }
 @media (orientation: portrait) { .panel .actions { grid-template-columns: 1fr 1fr; } }
 .facts { display: grid; grid-template-columns: auto 1fr; gap: 0.3em 1em; margin: 0; background: var(--panel); border-radius: var(--radius); padding: 0.8em 1em; }
 .facts dt { color: var(--muted); }
-.facts dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
+.facts dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; min-width: 0; overflow-wrap: anywhere; }
+.facts dd[data-fact='gallery'] { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; overflow-wrap: normal; }
 .hint { color: var(--muted); margin: 0; }
 .photo { position: relative; max-width: 100%; max-height: 100%; }
 .photo img { display: block; width: 100%; height: 100%; }
@@ -75,7 +76,7 @@ button.primary { background: var(--accent); color: #03210f; font-weight: 700; }
 .person[aria-pressed='true'] { border-color: #fff; box-shadow: 0 0 0 4px var(--accent), inset 0 0 0 9999px rgba(57, 255, 136, 0.15); }
 .results { display: flex; flex-direction: column; gap: var(--gap); min-height: 0; }
 .results h2 { margin: 0; font-size: 1.1em; }
-.hits { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--gap); overflow: auto; grid-template-columns: repeat(auto-fill, minmax(9em, 1fr)); align-content: start; }
+.hits { list-style: none; margin: 0; padding: 8px; display: grid; gap: var(--gap); overflow: auto; grid-template-columns: repeat(auto-fill, minmax(9em, 1fr)); align-content: start; }
 @media (orientation: portrait) { .hits { grid-auto-flow: column; grid-template-columns: none; grid-auto-columns: minmax(8em, 9em); overflow-x: auto; } }
 .hit { width: 100%; padding: 8px; display: grid; gap: 4px; text-align: left; font-size: 0.75em; }
 .hit img { width: 100%; aspect-ratio: 1 / 2; object-fit: cover; border-radius: 8px; background: #000; }
