@@ -65,11 +65,11 @@ export async function createApp(config: Config, options: { log?: Logger; dataDir
     const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
     const signer = new UrlSigner(await urlSigningSecret(config), config.signedUrlTtlSeconds);
     const metrics = new Metrics();
-    const services = createServices({ config, db, blobs, signer, models, log, metrics });
     const worker = new TeacherWorker(
       { db, blobs, models, metrics, log },
       { batchSize: config.worker.batchSize, pollMs: config.worker.pollMs, maxAttempts: config.worker.maxAttempts, maxPixels: config.limits.imagePixels },
     );
+    const services = createServices({ config, db, blobs, signer, models, log, metrics, onTeacherWork: () => worker.wake() });
     const sweeper = new RetentionSweeper({ db, blobs, log });
     return {
       config,

@@ -1,67 +1,86 @@
-// Validation rules bounding what one request may ask for: selection depth and
-// a complexity score (every field costs 1; a list field's subtree is
-// multiplied by its `first`/`topK` argument when given as a literal, else by
-// 10). Fragments are expanded, so they cannot hide cost.
+// A validation rule bounding what one request may ask for: selection depth
+// and a complexity score. Every field costs 1; the subtree of a list field is
+// multiplied by its `first`/`topK` argument when given (else by
+// DEFAULT_LIST_SIZE). Fragments are expanded, so they cannot hide cost.
 import {
   GraphQLError,
   Kind,
   type ASTVisitor,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type InlineFragmentNode,
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
 
-const DEFAULT_LIST_FACTOR = 10;
+const DEFAULT_LIST_SIZE = 10;
 
-function listFactor(field: { arguments?: readonly { name: { value: string }; value: { kind: string; value?: string } }[] }): number {
+// Types are inspected through their printed form, not graphql-js's
+// instanceof helpers: Apollo's schema may come from another copy of graphql
+// (CJS vs ESM builds under a bundler), and those helpers throw across copies.
+function fieldOf(type: GraphQLNamedType | undefined, name: string): GraphQLField<unknown, unknown> | undefined {
+  return type && 'getFields' in type && typeof type.getFields === 'function' ? (type.getFields() as Record<string, GraphQLField<unknown, unknown>>)[name] : undefined;
+}
+const isList = (field: GraphQLField<unknown, unknown>) => String(field.type).startsWith('[');
+const namedTypeName = (field: GraphQLField<unknown, unknown>) => String(field.type).replace(/[[\]!]/g, '');
+const SIZE_ARGUMENTS = new Set(['first', 'topK']);
+
+function listSize(field: FieldNode): number {
   for (const argument of field.arguments ?? []) {
-    if ((argument.name.value === 'first' || argument.name.value === 'topK') && argument.value.kind === Kind.INT) {
-      return Math.max(1, Number(argument.value.value));
-    }
+    if (SIZE_ARGUMENTS.has(argument.name.value) && argument.value.kind === Kind.INT) return Math.max(1, Number(argument.value.value));
   }
-  return 1;
+  return DEFAULT_LIST_SIZE;
 }
 
 export function queryLimitsRule(maxDepth: number, maxComplexity: number) {
   return (context: ValidationContext): ASTVisitor => {
+    const schema = context.getSchema();
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of context.getDocument().definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
 
-    /** Returns [depth, cost] of a selection set; `seen` stops fragment cycles. */
-    function measure(selectionSet: SelectionSetNode, seen: Set<string>): [number, number] {
+    /** [depth, cost] of a selection set on `parentType`; `seen` stops fragment cycles (reported by graphql-js itself). */
+    function measure(selectionSet: SelectionSetNode, parentType: GraphQLNamedType | undefined, seen: ReadonlySet<string>, pagedParent = false): [number, number] {
       let depth = 0;
       let cost = 0;
       for (const selection of selectionSet.selections) {
         if (selection.kind === Kind.FIELD) {
+          const fieldDef = fieldOf(parentType, selection.name.value);
           if (!selection.selectionSet) {
             cost += 1;
             depth = Math.max(depth, 1);
             continue;
           }
-          const [childDepth, childCost] = measure(selection.selectionSet, seen);
-          const factor = selection.arguments?.some((a) => a.name.value === 'first' || a.name.value === 'topK')
-            ? listFactor(selection as never)
-            : childCost > 0 && /s$|^hits$|^edges$/.test(selection.name.value) ? DEFAULT_LIST_FACTOR : 1;
-          cost += 1 + childCost * factor;
+          // Lists, and connections paged by `first`, multiply their subtree; a
+          // connection's own `edges` list is already counted by its page size.
+          const paged = selection.arguments?.some((argument) => SIZE_ARGUMENTS.has(argument.name.value)) ?? false;
+          const list = fieldDef !== undefined && isList(fieldDef);
+          const multiplier = paged || (list && !pagedParent) ? listSize(selection) : 1;
+          const childType = fieldDef ? (schema.getType(namedTypeName(fieldDef)) ?? undefined) : undefined;
+          const [childDepth, childCost] = measure(selection.selectionSet, childType, seen, paged && !list);
+          cost += 1 + childCost * multiplier;
           depth = Math.max(depth, childDepth + 1);
-        } else {
-          const fragmentSet =
-            selection.kind === Kind.INLINE_FRAGMENT ? selection.selectionSet : fragments.get(selection.name.value)?.selectionSet;
-          const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : null;
-          if (!fragmentSet || (name && seen.has(name))) continue;
-          const [childDepth, childCost] = measure(fragmentSet, name ? new Set([...seen, name]) : seen);
-          cost += childCost;
-          depth = Math.max(depth, childDepth);
+          continue;
         }
+        const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : null;
+        const fragment: FragmentDefinitionNode | InlineFragmentNode | undefined = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(name!);
+        if (!fragment || (name && seen.has(name))) continue;
+        const typeCondition = fragment.typeCondition;
+        const fragmentType = typeCondition ? schema.getType(typeCondition.name.value) : parentType;
+        const [childDepth, childCost] = measure(fragment.selectionSet, fragmentType ?? undefined, name ? new Set([...seen, name]) : seen, pagedParent);
+        cost += childCost;
+        depth = Math.max(depth, childDepth);
       }
       return [depth, cost];
     }
 
     return {
       OperationDefinition(operation) {
-        const [depth, cost] = measure(operation.selectionSet, new Set());
+        const rootType = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+        const [depth, cost] = measure(operation.selectionSet, rootType ?? undefined, new Set());
         if (depth > maxDepth) {
           context.reportError(new GraphQLError(`query depth ${depth} exceeds the limit of ${maxDepth}`, { extensions: { code: 'QUERY_TOO_COMPLEX' } }));
         } else if (cost > maxComplexity) {

@@ -1,7 +1,7 @@
 // Frames: ingest (idempotent, one transaction), reads and deletion.
 import type { Detection, Image } from '@person-search/db';
 import type { DetectionParent, ImageParent } from '@person-search/schema';
-import { requireKey, type Principal } from '../auth/principal.js';
+import { requireGallery, requireKey, type KeyPrincipal, type Principal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
 import { insertAuditEntry } from '../repositories/audit-repository.js';
 import { detectionsOfImages, findDetection, insertDetections } from '../repositories/detections-repository.js';
@@ -23,8 +23,9 @@ function isUniqueViolation(error: unknown): boolean {
   return candidate.code === 'P2002' || candidate.code === '23505' || /unique constraint|duplicate key/i.test(candidate.message ?? '');
 }
 
-export function createFrameService({ db, blobs, models, config, log }: ServiceDeps) {
-  async function existingResult(tenantId: string, image: Image): Promise<IngestResult> {
+export function createFrameService({ db, blobs, models, config, log, onTeacherWork }: ServiceDeps) {
+  async function existingResult(tenantId: string, image: Image, actor: KeyPrincipal): Promise<IngestResult> {
+    requireGallery(actor, image.galleryId);
     const detections = await db.withTenant(tenantId, (tx) => detectionsOfImages(tx, tenantId, [image.id]));
     return { image: toImageParent(image), detections: detections.map(toDetectionParent), duplicate: true };
   }
@@ -37,14 +38,15 @@ export function createFrameService({ db, blobs, models, config, log }: ServiceDe
       const tenantId = device.tenantId;
 
       const earlier = await db.withTenant(tenantId, (tx) => findImageByIdempotencyKey(tx, tenantId, input.idempotencyKey));
-      if (earlier) return existingResult(tenantId, earlier);
+      // A retry answers with the first frame, but never one from a gallery this key may not see.
+      if (earlier) return existingResult(tenantId, earlier, device);
 
       const blob = await blobs.info(tenantId, input.blobId);
       if (!blob) throw notFound('blob (upload it with PUT /v1/blobs first)', 'input.blobId');
       const detections = checkDetections(input, blob, student);
 
       try {
-        return await db.withTenant(tenantId, async (tx) => {
+        const result = await db.withTenant(tenantId, async (tx): Promise<IngestResult> => {
           if (!(await findGallery(tx, tenantId, input.galleryId))) throw notFound('gallery');
           if (input.deviceId && !(await findDevice(tx, tenantId, input.deviceId))) throw badInput('input.deviceId', 'no such device');
           const image = await insertImage(tx, tenantId, {
@@ -64,12 +66,14 @@ export function createFrameService({ db, blobs, models, config, log }: ServiceDe
           const stored = await detectionsOfImages(tx, tenantId, [image.id]);
           return { image: toImageParent(image), detections: stored.map(toDetectionParent), duplicate: false };
         });
+        if (result.detections.length > 0) onTeacherWork?.();
+        return result;
       } catch (error) {
         // A concurrent ingest with the same key committed first: answer as a retry.
         if (!isUniqueViolation(error)) throw error;
         const winner = await db.withTenant(tenantId, (tx) => findImageByIdempotencyKey(tx, tenantId, input.idempotencyKey));
         if (!winner) throw error;
-        return existingResult(tenantId, winner);
+        return existingResult(tenantId, winner, device);
       }
     },
 

@@ -15,4 +15,6 @@ export interface ServiceDeps {
   models: ModelRegistry;
   log: Logger;
   metrics: Metrics;
+  /** Called after new detections await teacher embeddings (wakes an idle in-process worker). */
+  onTeacherWork?: () => void;
 }

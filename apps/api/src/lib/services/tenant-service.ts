@@ -1,5 +1,6 @@
 // Tenants and API keys: operator tenant creation, admin key management.
 import type { ApiKey, ApiKeyRole, Tenant } from '@person-search/db';
+import type { Server } from '@person-search/schema';
 import { issueApiKey } from '../auth/api-key.js';
 import { requireKey, requireOperator, type Principal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
@@ -11,8 +12,21 @@ import { countTenants, findTenant, insertTenant } from '../repositories/tenants-
 import type { ServiceDeps } from './service-deps.js';
 
 export interface IssuedApiKeyResult {
-  apiKey: ApiKey;
+  apiKey: Server.ApiKey;
   secret: string;
+}
+
+/** The stored key as the schema shows it: never the hash. */
+export function toApiKeyView(row: ApiKey): Server.ApiKey {
+  return {
+    id: row.id,
+    name: row.label,
+    prefix: row.prefix,
+    role: row.role,
+    galleryIds: row.galleryIds.length > 0 ? row.galleryIds : null,
+    createdAt: row.createdAt,
+    revokedAt: row.revokedAt,
+  };
 }
 
 function checkName(field: string, name: string): string {
@@ -29,7 +43,7 @@ export function createTenantService({ db }: ServiceDeps) {
       const tenant = await insertTenant(tx, name);
       const apiKey = await insertApiKey(tx, tenant.id, { prefix: issued.prefix, secretHash: issued.secretHash, role: 'ADMIN', galleryIds: [], label: 'first admin key' });
       await insertAuditEntry(tx, tenant.id, { actorKeyId, action: 'tenant.create', target: `tenant:${tenant.id}`, details: { name } });
-      return { tenant, adminKey: { apiKey, secret: issued.secret } };
+      return { tenant, adminKey: { apiKey: toApiKeyView(apiKey), secret: issued.secret } };
     });
   }
 
@@ -56,7 +70,7 @@ export function createTenantService({ db }: ServiceDeps) {
         if (!tenant) return null;
         const apiKey = await insertApiKey(tx, tenant.id, { prefix: issued.prefix, secretHash: issued.secretHash, role: 'ADMIN', galleryIds: [], label });
         await insertAuditEntry(tx, tenant.id, { actorKeyId: null, action: 'apiKey.create', target: `apiKey:${apiKey.id}`, details: { role: 'ADMIN', name: label, by: 'local tool' } });
-        return { tenant, adminKey: { apiKey, secret: issued.secret } };
+        return { tenant, adminKey: { apiKey: toApiKeyView(apiKey), secret: issued.secret } };
       });
     },
 
@@ -67,11 +81,11 @@ export function createTenantService({ db }: ServiceDeps) {
       return tenant;
     },
 
-    async viewerKey(actor: Principal): Promise<ApiKey> {
+    async viewerKey(actor: Principal): Promise<Server.ApiKey> {
       const key = requireKey(actor);
       const apiKey = await db.withTenant(key.tenantId, (tx) => findApiKey(tx, key.tenantId, key.keyId));
       if (!apiKey) throw notFound('API key');
-      return apiKey;
+      return toApiKeyView(apiKey);
     },
 
     async createApiKey(actor: Principal, input: { name: string; role: ApiKeyRole; galleryIds?: readonly string[] | null }): Promise<IssuedApiKeyResult> {
@@ -88,24 +102,24 @@ export function createTenantService({ db }: ServiceDeps) {
         if (missing >= 0) throw notFound('gallery', `input.galleryIds[${missing}]`);
         const apiKey = await insertApiKey(tx, admin.tenantId, { prefix: issued.prefix, secretHash: issued.secretHash, role: input.role, galleryIds, label });
         await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'apiKey.create', target: `apiKey:${apiKey.id}`, details: { role: input.role, galleryIds, name: label } });
-        return { apiKey, secret: issued.secret };
+        return { apiKey: toApiKeyView(apiKey), secret: issued.secret };
       });
     },
 
-    async revokeApiKey(actor: Principal, id: string): Promise<ApiKey> {
+    async revokeApiKey(actor: Principal, id: string): Promise<Server.ApiKey> {
       const admin = requireKey(actor, 'ADMIN');
       if (!isUuid(id)) throw notFound('API key');
       return db.withTenant(admin.tenantId, async (tx) => {
         const revoked = await revokeApiKey(tx, admin.tenantId, id);
         if (!revoked) throw notFound('API key');
         await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'apiKey.revoke', target: `apiKey:${id}` });
-        return revoked;
+        return toApiKeyView(revoked);
       });
     },
 
-    async listApiKeys(actor: Principal): Promise<ApiKey[]> {
+    async listApiKeys(actor: Principal): Promise<Server.ApiKey[]> {
       const admin = requireKey(actor, 'ADMIN');
-      return db.withTenant(admin.tenantId, (tx) => listApiKeys(tx, admin.tenantId));
+      return (await db.withTenant(admin.tenantId, (tx) => listApiKeys(tx, admin.tenantId))).map(toApiKeyView);
     },
   };
 }

@@ -1,5 +1,4 @@
 // Field resolvers of object types whose parents carry ids of linked rows.
-import type { ApiKey as ApiKeyRow } from '@person-search/db';
 import { notFound } from '../../errors.js';
 import type { ActiveModel } from '../../inference/model-registry.js';
 import type { RequestContext } from '../context.js';
@@ -22,13 +21,6 @@ function modelView(model: ActiveModel | null, context: RequestContext) {
 }
 
 export const objectResolvers: Resolvers = {
-  ApiKey: {
-    name: (key) => (key as unknown as ApiKeyRow).label ?? (key as { name?: string }).name ?? '',
-    galleryIds: (key) => {
-      const ids = (key as unknown as ApiKeyRow).galleryIds;
-      return ids.length > 0 ? ids : null;
-    },
-  },
   ActiveModels: {
     student: (_parent, _args, context) => modelView(context.models.student, context),
     teacher: (_parent, _args, context) => modelView(context.models.teacher, context),

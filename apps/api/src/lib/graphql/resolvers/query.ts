@@ -5,11 +5,11 @@ const version = process.env.npm_package_version ?? '0.1.0';
 
 export const Query: QueryResolvers = {
   health: (_parent, _args, { dbKind }) => ({ ok: true, database: dbKind, version }),
-  viewer: (_parent, _args, context) => {
-    const key = context.key();
-    return { role: key.role, key: context.services.tenants.viewerKey(key), tenant: context.services.tenants.viewerTenant(key) } as never;
+  viewer: async (_parent, _args, { actor, services }) => {
+    const [key, tenant] = await Promise.all([services.tenants.viewerKey(actor), services.tenants.viewerTenant(actor)]);
+    return { role: key.role, key, tenant };
   },
-  apiKeys: (_parent, _args, { actor, services }) => services.tenants.listApiKeys(actor) as never,
+  apiKeys: (_parent, _args, { actor, services }) => services.tenants.listApiKeys(actor),
   auditLog: (_parent, args, { actor, services }) => services.audit.list(actor, args),
   galleries: (_parent, args, { actor, services }) => services.galleries.list(actor, args),
   gallery: (_parent, { id }, { actor, services }) => services.galleries.get(actor, id),

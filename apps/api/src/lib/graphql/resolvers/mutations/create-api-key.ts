@@ -1,4 +1,4 @@
 import type { MutationResolver } from '../types.js';
 
 export const createApiKey: MutationResolver<'createApiKey'> = (_parent, { input }, { actor, services }) =>
-  services.tenants.createApiKey(actor, input) as never;
+  services.tenants.createApiKey(actor, input);
