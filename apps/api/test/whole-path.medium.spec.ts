@@ -5,6 +5,7 @@
 // searchPerson by detectionId and by query photo. For people in a sequence's
 // first frame, the same identity in the next frame should rank first: the
 // rank-1 rate is printed for student-only and teacher re-ranked search.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -95,7 +96,11 @@ describe.skipIf(skipReason !== null)('whole path on MOT17-mini with the default 
   afterAll(() => server?.close());
 
   /** Rank-1 identity rate of queries from the first frame against the next frame. */
-  async function rankOneRate(rerank: boolean, queryOf: (person: IngestedFrame['people'][number], first: IngestedFrame) => Record<string, unknown>) {
+  async function rankOneRate(
+    rerank: boolean,
+    queryOf: (person: IngestedFrame['people'][number], first: IngestedFrame) => Record<string, unknown>,
+    scope: 'next frame' | 'whole gallery' = 'next frame',
+  ) {
     let queries = 0;
     let correct = 0;
     const stages = { annMs: 0, teacherMs: 0, totalMs: 0 };
@@ -104,7 +109,13 @@ describe.skipIf(skipReason !== null)('whole path on MOT17-mini with the default 
       const askable = first.people.filter((p) => p.identity !== null && identitiesNext.has(p.identity)).slice(0, MAX_QUERIES_PER_SEQUENCE);
       for (const person of askable) {
         const response = await server.gql(SearchPersonDocument, {
-          input: { query: queryOf(person, first) as never, capturedAfter: next.capturedAt, capturedBefore: next.capturedAt, topK: 1, candidatePool: 100, rerank },
+          input: {
+            query: queryOf(person, first) as never,
+            ...(scope === 'next frame' ? { capturedAfter: next.capturedAt, capturedBefore: next.capturedAt } : {}),
+            topK: 1,
+            candidatePool: 100,
+            rerank,
+          },
         }, searchKey);
         expect(response.errors).toBeUndefined();
         const top = response.data!.searchPerson.hits[0];
@@ -125,6 +136,10 @@ describe.skipIf(skipReason !== null)('whole path on MOT17-mini with the default 
     const reranked = await rankOneRate(true, (person) => ({ detectionId: person.detectionId }));
     const format = (r: typeof studentOnly) => `${(r.rate * 100).toFixed(1)}% of ${r.queries} (mean ms: ann ${r.meanMs.ann.toFixed(1)}, teacher ${r.meanMs.teacher.toFixed(1)}, total ${r.meanMs.total.toFixed(1)})`;
     console.log(`next-frame rank-1 by detectionId: student-only ${format(studentOnly)}; re-ranked ${format(reranked)}`);
+    // Harder: no time window, so all 14 frames (the query's frame-mates included) compete.
+    const wholeStudent = await rankOneRate(false, (person) => ({ detectionId: person.detectionId }), 'whole gallery');
+    const wholeReranked = await rankOneRate(true, (person) => ({ detectionId: person.detectionId }), 'whole gallery');
+    console.log(`rank-1 over the whole gallery (no time window): student-only ${format(wholeStudent)}; re-ranked ${format(wholeReranked)}`);
     expect(reranked.queries).toBeGreaterThan(20);
     expect(reranked.rate).toBeGreaterThan(0.5);
   });
@@ -133,5 +148,28 @@ describe.skipIf(skipReason !== null)('whole path on MOT17-mini with the default 
     const byPhoto = await rankOneRate(true, (person, first) => ({ photo: { blobId: first.blobId, box: person.box } }));
     console.log(`next-frame rank-1 by query photo (re-ranked): ${(byPhoto.rate * 100).toFixed(1)}% of ${byPhoto.queries}`);
     expect(byPhoto.rate).toBeGreaterThan(0.5);
+  });
+
+  it('serves the active student to edges at the URLs the models query gives, byte-identical to its sha256', async () => {
+    const { student, teacher } = (await server.gql(ModelsDocument, {}, deviceKey)).data!.models;
+    expect(teacher).toMatchObject({ id: 'default-teacher', manifestUrl: null, modelUrl: null });
+    const manifest = await (await fetch(student!.manifestUrl!)).json();
+    const bytes = new Uint8Array(await (await fetch(student!.modelUrl!)).arrayBuffer());
+    expect(manifest.id).toBe(student!.id);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(student!.sha256);
+    expect((await fetch(`${server.url}/models/default-teacher/model.onnx`)).status).toBe(404);
+  });
+
+  it('searches by a photo alone (largest person) and by a bare student embedding', async () => {
+    const { first, next } = sequences[0]!;
+    const byPhoto = await server.gql(SearchPersonDocument, { input: { query: { photo: { blobId: first.blobId } }, topK: 3 } }, searchKey);
+    expect(byPhoto.errors).toBeUndefined();
+    expect(byPhoto.data!.searchPerson.queryBox).not.toBeNull();
+    expect(byPhoto.data!.searchPerson.hits[0]!.teacherScore).not.toBeNull();
+    const embedding = await server.app.db.asSystem((tx) => tx.$queryRaw<{ e: string }[]>`SELECT student_embedding::text AS e FROM detections WHERE id = ${next.people[0]!.detectionId}::uuid`);
+    const vector = Float32Array.from(JSON.parse(embedding[0]!.e) as number[]);
+    const byEmbedding = await server.gql(SearchPersonDocument, { input: { query: { embedding: { modelId: 'default-student', embedding: embeddingToBase64(vector) } }, topK: 1 } }, searchKey);
+    expect(byEmbedding.data!.searchPerson.hits[0]).toMatchObject({ studentScore: expect.closeTo(1, 4), teacherScore: null, detection: { id: next.people[0]!.detectionId } });
+    expect(byEmbedding.data!.searchPerson.stats.reranked).toBe(0);
   });
 });
