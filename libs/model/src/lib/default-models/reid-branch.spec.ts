@@ -30,7 +30,7 @@ describe('student re-ID branch', () => {
     const image = graph.addInput('image', OnnxDataType.FLOAT, [1, 3, HEIGHT, WIDTH]);
     const rois = graph.addInput('rois', OnnxDataType.FLOAT, ['n', 4]);
     const batchIndices = graph.addInput('batch_indices', OnnxDataType.INT64, ['n']);
-    const embeddings = addReidBranch(graph, { image, rois, batchIndices, stripes: STRIPES, samplesPerStripe: { rows: 4, cols: 8 }, dimension: DIMENSION, projectionSeed: SEED });
+    const embeddings = addReidBranch(graph, { image, rois, batchIndices, stripes: STRIPES, samplesPerStripe: { rows: 4, cols: 8 }, centreSigma: 0.2, dimension: DIMENSION, projectionSeed: SEED });
     graph.addOutput(embeddings, 'embeddings', OnnxDataType.FLOAT, ['n', DIMENSION]);
     session = await ort.InferenceSession.create(graph.serialize({ opset: 17, producerName: 'test', producerVersion: '0' }));
   });

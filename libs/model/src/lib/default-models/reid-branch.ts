@@ -2,18 +2,19 @@
  * The student's re-identification branch, appended to the detector graph.
  * For each kept box it samples the image on a regular grid (RoiAlign),
  * averages the samples over horizontal stripes (part-based: head, torso and
- * legs keep their own colours), L2-normalises each stripe's mean colour
- * (its chromaticity direction, which is invariant to a brightness change
- * between cameras), optionally adds stripe-pooled backbone features, applies
- * a fixed orthonormal projection and L2-normalises the result.
+ * legs keep their own colours) weighting the box's centre columns most,
+ * L2-normalises each stripe's mean colour (its chromaticity direction, which
+ * is invariant to a brightness change between cameras), optionally adds
+ * stripe-pooled backbone features, applies a fixed orthonormal projection
+ * and L2-normalises the result.
  *
  * Why the input image and not a backbone map by default: measured on CUHK03
  * val (crops stretched to 256x128, whole-crop box, same protocol as the
  * benchmark), stripe-pooled CenterNet maps stay at 0.04-0.08 mAP at every
  * depth (stride 4 to 32, expanded or bottleneck layers, with or without
- * per-stripe normalisation), while 8 stripes of normalised mean colour reach
- * 0.135; mixing the two only lowers it. The detector was trained to find
- * people, not to tell them apart. `backbone` stays available for a branch
+ * per-stripe normalisation), while 6 stripes of normalised mean colour reach
+ * 0.136 (0.145 centre-weighted); mixing the two only lowers it. The detector
+ * was trained to find people, not to tell them apart. `backbone` stays available for a branch
  * that is later distilled from the teacher.
  */
 import { float, type OnnxGraphBuilder } from '../onnx';
@@ -32,6 +33,12 @@ export interface ReidBranchOptions {
   samplesPerStripe: { rows: number; cols: number };
   /** Optional backbone map (NCHW) pooled over the same stripes; `weight` scales its share after normalisation. */
   backbone?: { featureMap: string; stride: number; channels: number; weight: number };
+  /**
+   * Std-dev of the Gaussian column weight, as a fraction of the box width: a
+   * box's centre column is the person, its edges are background. 0.2 lifted
+   * CUHK03 val from 0.136 to 0.145 mAP (0.120 to 0.157 top-1) over flat averaging.
+   */
+  centreSigma: number;
   dimension: number;
   projectionSeed: number;
 }
@@ -64,11 +71,16 @@ export function addReidBranch(graph: OnnxGraphBuilder, options: ReidBranchOption
     },
     `${scope}/colour_samples`,
   );
-  // [N, 3, stripes, 1]: the mean colour of each stripe.
+  // [N, 3, stripes, 1]: the (centre-weighted) mean colour of each stripe, as a per-channel strided convolution.
+  const { rows, cols } = samplesPerStripe;
+  const columnWeights = Array.from({ length: cols }, (_, col) => Math.exp(-0.5 * (((col + 0.5) / cols - 0.5) / options.centreSigma) ** 2));
+  const total = rows * columnWeights.reduce((sum, weight) => sum + weight, 0);
+  const kernel = new Float32Array(3 * rows * cols);
+  for (let channel = 0; channel < 3; channel++) for (let row = 0; row < rows; row++) for (let col = 0; col < cols; col++) kernel[(channel * rows + row) * cols + col] = columnWeights[col]! / total;
   const stripeColours = graph.op(
-    'AveragePool',
-    [samples],
-    { kernel_shape: [samplesPerStripe.rows, samplesPerStripe.cols], strides: [samplesPerStripe.rows, samplesPerStripe.cols] },
+    'Conv',
+    [samples, graph.addFloatTensor(`${scope}/stripe_weights`, [3, 1, rows, cols], kernel)],
+    { kernel_shape: [rows, cols], strides: [rows, cols], group: 3 },
     `${scope}/stripe_colours`,
   );
   addPart(stripeColours, 3, 1, 'stripe_colours');

@@ -15,7 +15,7 @@ import { addReidBranch } from './reid-branch';
 
 export const DEFAULT_STUDENT_ID = 'default-student';
 /** Bump when the graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
-export const DEFAULT_STUDENT_VERSION = '1.1.0';
+export const DEFAULT_STUDENT_VERSION = '1.2.0';
 
 /** Every number that shapes the student, in one place. */
 export const STUDENT_DESIGN = {
@@ -32,6 +32,7 @@ export const STUDENT_DESIGN = {
   scoreThreshold: 0.25,
   stripes: 6,
   samplesPerStripe: { rows: 4, cols: 8 },
+  centreSigma: 0.2,
   dimension: 128,
   projectionSeed: 20_240_601,
 } as const;
@@ -71,6 +72,7 @@ export async function buildDefaultStudentGraph(): Promise<Uint8Array> {
     batchIndices: persons.batchIndices,
     stripes: design.stripes,
     samplesPerStripe: design.samplesPerStripe,
+    centreSigma: design.centreSigma,
     dimension: design.dimension,
     projectionSeed: design.projectionSeed,
   });
@@ -100,7 +102,7 @@ export async function buildDefaultStudent(): Promise<BuiltModel> {
     license: 'MIT',
     source:
       `${CENTERNET_SOURCE}, converted to ONNX by @person-search/model; ` +
-      `re-ID branch generated in code (no learned weights): ${design.stripes} horizontal stripes of brightness-normalised mean colour, ` +
+      `re-ID branch generated in code (no learned weights): ${design.stripes} horizontal stripes of centre-weighted, brightness-normalised mean colour, ` +
       `fixed orthonormal projection to ${design.dimension} dimensions.`,
     input: {
       name: STUDENT_TENSORS.input,
