@@ -38,4 +38,11 @@ describe('api smoke (PGlite)', () => {
     expect(text).toContain('person_search_http_request_duration_seconds_bucket');
     expect(text).toMatch(/person_search_teacher_queue_depth \d+/);
   });
+
+  it('answers CORS preflights for the API routes (bearer auth, any origin)', async () => {
+    const preflight = await fetch(`${server.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-headers': 'authorization' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+  });
 });

@@ -45,6 +45,19 @@ export async function startHttpServer(app: AppContext, options: { port: number; 
   async function route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const { pathname } = url;
     const method = request.method ?? 'GET';
+    if (pathname === '/graphql' || pathname.startsWith('/v1/') || pathname.startsWith('/models/')) {
+      // Callers authenticate with a bearer header, never cookies, so any origin
+      // may call (the embeddable kiosk element runs on customers' pages).
+      response.setHeader('access-control-allow-origin', '*');
+      response.setHeader('access-control-allow-headers', 'authorization, content-type, accept');
+      response.setHeader('access-control-allow-methods', 'GET, POST, PUT, OPTIONS');
+      response.setHeader('access-control-max-age', '600');
+      response.setHeader('cross-origin-resource-policy', 'cross-origin');
+      if (method === 'OPTIONS') {
+        response.writeHead(204).end();
+        return;
+      }
+    }
     if (pathname === '/graphql' && (method === 'POST' || method === 'GET')) {
       let actor: Principal;
       try {

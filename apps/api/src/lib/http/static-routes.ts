@@ -22,17 +22,18 @@ const contentTypes: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-async function sendFile(response: ServerResponse, file: string, cacheControl: string): Promise<boolean> {
+async function sendFile(response: ServerResponse, file: string, cacheControl: string, resourcePolicy: 'same-origin' | 'cross-origin'): Promise<boolean> {
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) return false;
   response.writeHead(200, {
     'content-type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
     'content-length': info.size,
     'cache-control': cacheControl,
-    // The kiosk's WASM runtime needs cross-origin isolation for threads.
+    // The kiosk's WASM runtime needs cross-origin isolation for threads; model
+    // files may also be fetched by a kiosk element embedded on another origin.
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-embedder-policy': 'require-corp',
-    'cross-origin-resource-policy': 'same-origin',
+    'cross-origin-resource-policy': resourcePolicy,
   });
   createReadStream(file).pipe(response);
   return true;
@@ -44,7 +45,7 @@ export async function serveModelFile(app: AppContext, modelId: string, fileName:
   const servable = student ? [student, ...(student.embedder ? [student.embedder] : [])] : [];
   const model = servable.find((candidate) => candidate.manifest.id === modelId);
   const allowed = model && (fileName === 'manifest.json' || fileName === model.manifest.file);
-  if (!allowed || !(await sendFile(response, path.join(model.dir, fileName), 'public, max-age=300'))) {
+  if (!allowed || !(await sendFile(response, path.join(model.dir, fileName), 'public, max-age=300', 'cross-origin'))) {
     sendJson(response, 404, { error: { code: 'NOT_FOUND', message: `no such model file; the active student is ${student?.manifest.id ?? 'not installed'}` } });
   }
 }
@@ -58,9 +59,9 @@ export async function serveKiosk(pathname: string, response: ServerResponse): Pr
     sendJson(response, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
     return;
   }
-  if (await sendFile(response, file, relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')) return;
+  if (await sendFile(response, file, relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache', 'same-origin')) return;
   // Client-side routes fall back to the page itself; missing assets stay 404.
-  if (!path.extname(relative) && (await sendFile(response, path.join(kioskDir, 'index.html'), 'no-cache'))) return;
+  if (!path.extname(relative) && (await sendFile(response, path.join(kioskDir, 'index.html'), 'no-cache', 'same-origin'))) return;
   sendJson(response, 404, {
     error: { code: 'NOT_FOUND', message: `the kiosk is not built (${path.relative(repoRoot, kioskDir)} missing): npx nx run edge-client:build` },
   });
