@@ -9,7 +9,7 @@
  * pixels, and the distance map holds [left, top, right, bottom] distances:
  * x1 = cx - d0, y1 = cy - d1, x2 = cx + d2, y2 = cy + d3.
  */
-import type { OnnxGraphBuilder } from '../onnx';
+import { OnnxDataType, type OnnxGraphBuilder } from '../onnx';
 
 export interface PersonDecoderOptions {
   /** NCHW heatmaps [1, classes, H, W] after sigmoid. */
@@ -53,14 +53,14 @@ export function addPersonDecoding(graph: OnnxGraphBuilder, options: PersonDecode
   );
   // A cell is a peak when it equals the max of its 3x3 neighbourhood.
   const neighbourhoodMax = graph.op('MaxPool', [personHeatmap], { kernel_shape: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] }, `${scope}/neighbourhood_max`);
-  const isPeak = graph.op('Cast', [graph.op('Equal', [personHeatmap, neighbourhoodMax], {}, `${scope}/is_peak`)], { to: 1 }, `${scope}/is_peak_float`);
+  const isPeak = graph.op('Cast', [graph.op('Equal', [personHeatmap, neighbourhoodMax], {}, `${scope}/is_peak`)], { to: OnnxDataType.FLOAT }, `${scope}/is_peak_float`);
   const peaks = graph.op('Mul', [personHeatmap, isPeak], {}, `${scope}/peaks`);
   const flatPeaks = graph.op('Reshape', [peaks, graph.int64s(`${scope}/flat_shape`, [cells])], {}, `${scope}/flat_peaks`);
   const [peakScores, peakCells] = graph.node('TopK', [flatPeaks, graph.int64s(`${scope}/k`, [topK])], { axis: 0, largest: 1, sorted: 1 }, { name: `${scope}/top_k`, outputs: 2 });
 
   const cellsPerRow = graph.addInt64Tensor(`${scope}/cols`, [], [cols]);
   const toPixels = (cellIndex: string, name: string): string =>
-    graph.op('Mul', [graph.op('Cast', [cellIndex], { to: 1 }, `${name}_float`), graph.scalar(`${name}_stride`, stride)], {}, name);
+    graph.op('Mul', [graph.op('Cast', [cellIndex], { to: OnnxDataType.FLOAT }, `${name}_float`), graph.scalar(`${name}_stride`, stride)], {}, name);
   const centreY = toPixels(graph.op('Div', [peakCells!, cellsPerRow], {}, `${scope}/row`), `${scope}/centre_y`);
   const centreX = toPixels(graph.op('Mod', [peakCells!, cellsPerRow], {}, `${scope}/col`), `${scope}/centre_x`);
   const unsqueeze0 = (value: string): string => graph.op('Unsqueeze', [value, graph.int64s(`${value}/axes`, [0])], {}, `${value}/row`);

@@ -7,6 +7,7 @@
  *   half_pixel_centers       → 'half_pixel' (bilinear) / 'tf_half_pixel_for_nn' (nearest)
  *   neither (TF1 legacy)     → 'asymmetric' (x_in = x_out / scale)
  */
+import { OnnxDataType } from '../../onnx';
 import type { OpMapper } from '../converter';
 import { nhwcAxisToNchw, NHWC_TO_NCHW } from '../layout';
 import { tfAttr, type TfNode } from '../tfjs-model';
@@ -69,7 +70,7 @@ const topK: OpMapper = (node, converter) => {
   const k = converter.constantInput(node, 1).data[0]!;
   const { graph } = converter;
   const [values, indices] = graph.node('TopK', [converter.plain(x), graph.int64s(`${node.name}/k`, [k])], { axis: -1, largest: 1, sorted: 1 }, { name: node.name, outputs: 2 });
-  const indices32 = graph.op('Cast', [indices!], { to: 6 }, `${node.name}/indices_int32`);
+  const indices32 = graph.op('Cast', [indices!], { to: OnnxDataType.INT32 }, `${node.name}/indices_int32`);
   const tfShape = converter.tfShape(x);
   const shape = tfShape === undefined ? undefined : [...tfShape.slice(0, -1), k];
   return [

@@ -3,18 +3,20 @@
  * Squeeze, StridedSlice, GatherV2 and ConcatV2. All except ConcatV2 depend
  * on TF's memory order, so they read their inputs in TF order ('plain').
  */
-import type { ConvertedTensor, OpMapper } from '../converter';
-import { nhwcAxisToNchw } from '../layout';
+import { OnnxDataType } from '../../onnx';
+import type { ConvertedTensor, OpMapper, TfjsGraphConverter } from '../converter';
+import { nhwcAxisToNchw, NHWC_TO_NCHW, permuteShape } from '../layout';
 import { tfAttr } from '../tfjs-model';
 
 /** Slice bounds that mean "to the end" in ONNX Slice (clamped by the op). */
 const SLICE_MAX = Number.MAX_SAFE_INTEGER;
 const SLICE_MIN = -Number.MAX_SAFE_INTEGER;
 
-const int64Shape = (converter: Parameters<OpMapper>[1], value: ConvertedTensor, hint: string): string =>
+/** A shape operand as the int64 tensor ONNX wants (TF shapes are int32). */
+const int64Shape = (converter: TfjsGraphConverter, value: ConvertedTensor, hint: string): string =>
   value.constant !== undefined
     ? converter.graph.int64s(hint, Array.from(value.constant.data))
-    : converter.graph.op('Cast', [converter.plain(value)], { to: 7 }, hint);
+    : converter.graph.op('Cast', [converter.plain(value)], { to: OnnxDataType.INT64 }, hint);
 
 /** Resolves a TF target shape (with at most one -1) against the element count. */
 export function resolveReshape(inputShape: readonly number[] | undefined, target: readonly number[]): number[] | undefined {
@@ -133,7 +135,10 @@ const concat: OpMapper = (node, converter) => {
   const onnxAxis = nchw ? nhwcAxisToNchw(axis) : axis;
   const names = parts.map((part, i) => (nchw ? converter.nchw(part, `${node.name}/${i}`) : converter.plain(part, `${node.name}/${i}`)));
   const y = converter.graph.op('Concat', names, { axis: onnxAxis }, node.name);
-  const shapes = parts.map((part) => (nchw ? (part.layout === 'NCHW' ? part.shape : converter.tfShape(part) && [0, 3, 1, 2].map((i) => converter.tfShape(part)![i]!)) : converter.tfShape(part)));
+  const shapes = parts.map((part) => {
+    const tfShape = converter.tfShape(part);
+    return nchw && tfShape !== undefined ? permuteShape(tfShape, NHWC_TO_NCHW) : tfShape;
+  });
   const shape = shapes.every((partShape) => partShape !== undefined)
     ? shapes[0]!.map((size, i) => (i === onnxAxis ? shapes.reduce((sum, partShape) => sum + partShape![i]!, 0) : size))
     : undefined;
