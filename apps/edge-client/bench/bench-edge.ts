@@ -4,7 +4,7 @@
 // Prints the ratio and the model download size; writes JSON to <repo>/bench/results/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { launchChromium, missingChromiumReason } from '../test/support/chromium.js';
@@ -54,7 +54,8 @@ async function main(): Promise<void> {
           runtime === 'onnxruntime'
             ? await page.evaluate((o) => window.edgeBench.benchOnnxRuntime(o), { ...common, modelBaseUrl: `${server.baseUrl}__models/default-student/`, wasmPaths: `${server.baseUrl}ort/` })
             : await page.evaluate((o) => window.edgeBench.benchTfjs(o), { ...common, modelUrl: `${server.baseUrl}__centernet/centernet.json`, tfjsWasmPaths: `${server.baseUrl}__tfjs-wasm/` });
-        console.log(`${timing.runtime}, ${threads} thread(s): median ${timing.medianMs.toFixed(1)} ms/frame`);
+        const preprocess = timing.preprocessMedianMs === undefined ? '' : ` (of which TS pre-processing ${timing.preprocessMedianMs.toFixed(1)} ms)`;
+        console.log(`${timing.runtime}, ${threads} thread(s): median ${timing.medianMs.toFixed(1)} ms/frame${preprocess}`);
         timings.push(timing);
         await page.close();
       }
@@ -72,15 +73,17 @@ async function main(): Promise<void> {
   for (const ratio of ratios) {
     console.log(`${ratio.threads} thread(s): ours ${ratio.oursMs.toFixed(1)} ms vs TF.js ${ratio.tfjsMs.toFixed(1)} ms → ours is ${ratio.tfjsOverOurs.toFixed(2)}x ${ratio.tfjsOverOurs >= 1 ? 'faster' : 'SLOWER'}`);
   }
+  console.log(`1-min load average during the run: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs (numbers from a shared machine are noisy)`);
   console.log(`model download: ${manifest.id} ${(modelBytes / 1_048_576).toFixed(2)} MB (TF.js CenterNet json+bin ${(centernetBytes / 1_048_576).toFixed(2)} MB)`);
 
   const resultsDir = path.join(REPO_ROOT, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
   const outFile = path.join(resultsDir, `edge-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
+  const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const load = loadavg()[0]!;
   writeFileSync(
     outFile,
-    `${JSON.stringify({ benchmark: 'edge', date: new Date().toISOString(), chromium: chromiumVersion, cpus: cpus().length, frame: { source, width: frame.width, height: frame.height }, warmups: WARMUPS, runs: RUNS, model: { id: manifest.id, version: manifest.version, sha256: manifest.sha256, bytes: modelBytes }, tfjsModelBytes: centernetBytes, timings, ratios }, null, 2)}\n`,
+    `${JSON.stringify({ benchmark: 'edge', date: new Date().toISOString(), chromium: chromiumVersion, cpus: cpus().length, loadAverage1m: load, frame: { source, width: frame.width, height: frame.height }, warmups: WARMUPS, runs: RUNS, model: { id: manifest.id, version: manifest.version, sha256: manifest.sha256, bytes: modelBytes }, tfjsModelBytes: centernetBytes, timings, ratios }, null, 2)}\n`,
   );
   console.log(`wrote ${path.relative(REPO_ROOT, outFile)}`);
 }
