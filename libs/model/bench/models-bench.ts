@@ -17,7 +17,7 @@ import { builtModelDir, freshTeacherDir, thirdPartyDir, thirdPartyOnnxPath, with
 import { cuhk03Metrics, hsvHistogramEmbedder, mot17ReidMetrics, type BoxEmbedder } from './reid-bench.js';
 import { barChartSvg, formatTable, writeResults, type Row, type Table } from './report.js';
 import { cuhk03ValDir, loadCuhk03Val, loadMot17, missingReason, mot17Dir, repoRoot, type MotSequence } from './shared-data.js';
-import { detectorSpeed, teacherSpeed } from './speed-bench.js';
+import { detectorSpeed, studentDetectSpeed, teacherSpeed } from './speed-bench.js';
 import { studentBoxEmbedder } from './student-reid.js';
 
 const HELP = `Usage: npm run bench:models -- [options]
@@ -142,6 +142,8 @@ async function speedTable(mot: MotSequence[], studentDir: string | undefined, te
     rows.push({ name: 'student graph, onnxruntime-node (ms/frame)', values: { value: speed.onnxRuntimeMs } });
     rows.push({ name: 'CenterNet, TF.js wasm (ms/frame)', values: { value: speed.tfjsWasmMs } });
     rows.push({ name: 'speed-up ORT vs TF.js (x)', values: { value: speed.speedup } });
+    const endToEnd = await studentDetectSpeed(studentDir, frame, speedRuns);
+    rows.push({ name: 'student detectPeople, pre/post incl. (ms/frame)', values: { value: endToEnd.medianMs } });
   }
   for (const [name, dir] of [['default-teacher', teacherDir], ['OSNet-x0.25', missingReason(thirdPartyOnnxPath('osnet')) ? undefined : thirdPartyDir('osnet')]] as const) {
     if (!dir) {

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { prepareImage, type Box, type RgbImage } from '../src/index.js';
 import type { ModelManifest } from '../src/index.js';
-import { loadTeacher } from '../src/node.js';
+import { loadStudent, loadTeacher } from '../src/node.js';
 import { centernetTensors, readCenternetModel } from '../src/lib/default-models/centernet-source.js';
 import { loadTfjsReference } from '../src/lib/convert/testing/tfjs-reference.js';
 
@@ -57,6 +57,16 @@ export async function detectorSpeed(studentOnnx: Uint8Array, manifest: ModelMani
   const outputs = [centernetTensors.heatmap, centernetTensors.boxDistances];
   const tfjsWasm = await timeIt(() => tfjs.run(nhwc, [1, height, width, 3], outputs), runs);
   return { onnxRuntimeMs: onnxRuntime.medianMs, tfjsWasmMs: tfjsWasm.medianMs, speedup: tfjsWasm.medianMs / onnxRuntime.medianMs };
+}
+
+/** The student as apps call it: pre-processing, one session run, decoding (image decode excluded). */
+export async function studentDetectSpeed(studentDir: string, frame: RgbImage, runs: number): Promise<Timing> {
+  const student = await loadStudent(studentDir, { intraOpThreads: 1 });
+  try {
+    return await timeIt(() => student.detectPeople(frame), runs);
+  } finally {
+    await student.release();
+  }
 }
 
 export interface TeacherSpeed {
