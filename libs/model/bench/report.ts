@@ -53,7 +53,7 @@ export function barChartSvg(title: string, rows: Row[], column: string): string 
       return [
         `<text x="${labelWidth - 6}" y="${y + 14}" text-anchor="end">${escape(row.name)}</text>`,
         `<rect x="${labelWidth}" y="${y + 3}" width="${(Math.max(0, Math.min(1, value)) * barWidth).toFixed(1)}" height="${rowHeight - 6}" fill="#4a7ab7"/>`,
-        `<text x="${labelWidth + Math.min(1, value) * barWidth + 4}" y="${y + 14}">${value.toFixed(3)}</text>`,
+        `<text x="${(labelWidth + Math.min(1, value) * barWidth + 4).toFixed(1)}" y="${y + 14}">${value.toFixed(3)}</text>`,
       ].join('');
     })
     .join('\n');
