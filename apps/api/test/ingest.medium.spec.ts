@@ -1,6 +1,7 @@
-// Blob upload and ingestFrame through HTTP: the happy path, idempotency
-// (sequential and concurrent), and per-field validation that leaves the
-// database unchanged.
+// Blob upload and ingestFrame through HTTP, on PGlite and (with
+// TEST_DATABASE_URL) Postgres, where concurrent retries really race: the happy
+// path, idempotency (sequential and concurrent), per-field validation that
+// leaves the database unchanged, retention and deletion.
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,16 +19,16 @@ import {
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b64, createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, jpegImage, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
-import { errorCodes, startTestServer, type TestServer } from './support/test-server.js';
+import { backends, errorCodes, startTestServer, type TestServer } from './support/test-server.js';
 
-describe('blobs and ingestFrame (PGlite)', () => {
+describe.each(backends())('blobs and ingestFrame (%s)', (backend) => {
   let server: TestServer;
   let tenant: TenantKeys;
   let blobId: string;
 
   beforeAll(async () => {
     const models = await writeManifestOnlyModels(await mkdtemp(path.join(os.tmpdir(), 'api-models-')));
-    server = await startTestServer({ env: { ...models.env, MAX_IMAGE_BYTES: '200000', MAX_IMAGE_PIXELS: '1000000' } });
+    server = await startTestServer({ backend, env: { ...models.env, MAX_IMAGE_BYTES: '200000', MAX_IMAGE_PIXELS: '1000000' } });
     tenant = await createTenantWithKeys(server, 'ingest');
     const upload = await server.putBlob(await jpegImage(320, 240), 'image/jpeg', tenant.device);
     expect(upload.status).toBe(201);

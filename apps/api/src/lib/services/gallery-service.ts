@@ -1,8 +1,8 @@
 // Galleries, devices and retention. Deleting a gallery deletes its frames,
 // detections and vectors (FK cascade) and then the blobs no frame uses any more.
-import type { Device, Gallery } from '@person-search/db';
+import type { DatabaseTransaction, Device, Gallery } from '@person-search/db';
 import type { GalleryParent } from '@person-search/schema';
-import { canUseGallery, requireGallery, requireKey, type Principal } from '../auth/principal.js';
+import { requireGallery, requireKey, type Principal } from '../auth/principal.js';
 import { badInput, notFound, type AppError } from '../errors.js';
 import { insertAuditEntry } from '../repositories/audit-repository.js';
 import {
@@ -43,7 +43,7 @@ export function createGalleryService({ db, blobs, log }: ServiceDeps) {
     return key;
   }
 
-  async function rejectDuplicateName(tx: Parameters<Parameters<typeof db.withTenant>[1]>[0], tenantId: string, name: string, exceptId?: string) {
+  async function rejectDuplicateName(tx: DatabaseTransaction, tenantId: string, name: string, exceptId?: string) {
     const existing = await findGalleryByName(tx, tenantId, name);
     if (existing && existing.id !== exceptId) throw badInput('input.name', `a gallery named ${JSON.stringify(name)} already exists`);
   }
@@ -130,7 +130,6 @@ export function createGalleryService({ db, blobs, log }: ServiceDeps) {
       });
     },
 
-    canUse: canUseGallery,
   };
 }
 export type GalleryService = ReturnType<typeof createGalleryService>;
