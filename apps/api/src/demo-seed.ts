@@ -5,13 +5,14 @@
 // the gallery "demo". Talks to a running API (PERSON_SEARCH_API_URL, default
 // http://127.0.0.1:$PORT, with PERSON_SEARCH_API_KEY) or, when none answers,
 // starts one in-process on the embedded data dir and runs the teacher worker.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { embeddingToBase64 } from '@person-search/model';
 import { decodeImage, loadStudent } from '@person-search/model/node';
 import { CreateGalleryDocument, GalleriesDocument, IngestFrameDocument, ModelsDocument } from '@person-search/schema';
 import { createApp, type AppContext } from './lib/app.js';
-import { loadConfig } from './lib/config.js';
+import { loadConfig, repoRoot } from './lib/config.js';
 import { ApiClient } from './lib/demo/api-client.js';
 import { debianPeoplePhotos, photosInFolder } from './lib/demo/debian-photos.js';
 import { createProgressBar } from './lib/demo/progress-bar.js';
@@ -37,8 +38,14 @@ async function answers(url: string): Promise<boolean> {
   return fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1500) }).then((response) => response.ok, () => false);
 }
 
-const photos = folder ? await photosInFolder(path.resolve(folder)) : await debianPeoplePhotos(path.join(config.dataDir, 'demo-photos'), log);
-if (photos.length === 0) throw new Error(`no jpg/png/webp photos found in ${folder}`);
+// npm (and Nx) run scripts in the project folder, and INIT_CWD does not survive
+// `npm run` → nx → `npm run`: a relative folder is looked up from the caller's
+// directory when known, else from the repository root.
+const photoFolder = folder
+  ? ([process.env.INIT_CWD, repoRoot, process.cwd()].filter((base): base is string => Boolean(base)).map((base) => path.resolve(base, folder)).find((candidate) => existsSync(candidate)) ?? path.resolve(folder))
+  : null;
+const photos = photoFolder ? await photosInFolder(photoFolder) : await debianPeoplePhotos(path.join(config.dataDir, 'demo-photos'), log);
+if (photos.length === 0) throw new Error(`no jpg/png/webp photos found in ${photoFolder}`);
 
 const remoteUrl = process.env.PERSON_SEARCH_API_URL ?? `http://127.0.0.1:${config.port}`;
 let local: { app: AppContext; server: RunningServer } | null = null;
