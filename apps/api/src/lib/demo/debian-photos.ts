@@ -13,7 +13,6 @@ const packages: { name: string; photos: string[] }[] = [
       'usr/share/doc/opencv-doc/examples/data/basketball1.png',
       'usr/share/doc/opencv-doc/examples/data/basketball2.png',
       'usr/share/doc/opencv-doc/examples/data/messi5.jpg',
-      'usr/share/doc/opencv-doc/examples/hfs/data/000.jpg',
     ],
   },
   {
