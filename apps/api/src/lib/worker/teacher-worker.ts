@@ -56,6 +56,14 @@ export class TeacherWorker {
     const { db, models, log } = this.deps;
     const teacher = models.teacher;
     if (!teacher) return 0;
+    // Load the teacher before claiming: a broken model installation must not
+    // burn the attempts of every pending detection and mark them failed.
+    try {
+      await models.teacherSession();
+    } catch (error) {
+      log.error({ err: error }, 'teacher model failed to load; pending detections stay pending');
+      return 0;
+    }
     const claimed = await db.asSystem((tx) => claimPendingDetections(tx, this.options.batchSize, this.options.leaseSeconds ?? 300));
     if (claimed.length === 0) return 0;
     for (const [tenantId, rows] of groupBy(claimed, (row) => row.tenantId)) {
