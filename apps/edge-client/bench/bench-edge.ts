@@ -44,21 +44,26 @@ async function main(): Promise<void> {
   const timings: BenchTiming[] = [];
   try {
     for (const threads of THREAD_COUNTS) {
-      for (const runtime of ['onnxruntime', 'tfjs'] as const) {
-        const page = await browser.newPage();
-        page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
-        await page.goto(`${server.baseUrl}bench/bench.html`);
-        await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready', undefined, { timeout: 120_000 });
-        const common = { threads, frame, warmups: WARMUPS, runs: RUNS };
-        const timing =
-          runtime === 'onnxruntime'
-            ? await page.evaluate((o) => window.edgeBench.benchOnnxRuntime(o), { ...common, modelBaseUrl: `${server.baseUrl}__models/default-student/`, wasmPaths: `${server.baseUrl}ort/` })
-            : await page.evaluate((o) => window.edgeBench.benchTfjs(o), { ...common, modelUrl: `${server.baseUrl}__centernet/centernet.json`, tfjsWasmPaths: `${server.baseUrl}__tfjs-wasm/` });
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+      await page.goto(`${server.baseUrl}bench/bench.html`);
+      await page.waitForFunction(() => document.getElementById('state')?.textContent === 'ready', undefined, { timeout: 120_000 });
+      const pair = await page.evaluate((options) => window.edgeBench.benchPair(options), {
+        threads,
+        frame,
+        warmups: WARMUPS,
+        runs: RUNS,
+        modelBaseUrl: `${server.baseUrl}__models/default-student/`,
+        wasmPaths: `${server.baseUrl}ort/`,
+        tfjsModelUrl: `${server.baseUrl}__centernet/centernet.json`,
+        tfjsWasmPaths: `${server.baseUrl}__tfjs-wasm/`,
+      });
+      for (const timing of pair) {
         const preprocess = timing.preprocessMedianMs === undefined ? '' : ` (of which TS pre-processing ${timing.preprocessMedianMs.toFixed(1)} ms)`;
         console.log(`${timing.runtime}, ${threads} thread(s): median ${timing.medianMs.toFixed(1)} ms/frame${preprocess}`);
-        timings.push(timing);
-        await page.close();
       }
+      timings.push(...pair);
+      await page.close();
     }
   } finally {
     await browser.close();
