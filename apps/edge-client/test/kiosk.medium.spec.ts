@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Route } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou } from '@person-search/model';
 import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument, DetectionDocument, ImageDocument, SearchPersonDocument } from '@person-search/schema';
@@ -137,6 +138,13 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
     await page.setViewportSize(PORTRAIT);
     await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'search-portrait.png') });
+
+    // An empty street: the kiosk says so instead of searching.
+    const empty = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'empty.jpg', mimeType: 'image/jpeg', buffer: empty });
+    await page.locator('[data-role="query-stage"][data-state="no-person"]').waitFor({ timeout: 120_000 });
+    expect(await page.locator('[data-role="results-summary"]').textContent()).toMatch(/No person found/);
+    expect(await page.locator('button.hit').count()).toBe(0);
     await page.close();
   });
 
