@@ -4,6 +4,7 @@
 import { createApp } from './lib/app.js';
 import { ConfigError, loadConfig } from './lib/config.js';
 import { startHttpServer } from './lib/http/server.js';
+import { ensureDefaultModels } from './lib/inference/default-models.js';
 
 if (process.argv.includes('--help')) {
   console.log(`Usage: npm start   (API + teacher worker + kiosk in one process)
@@ -28,6 +29,7 @@ try {
   throw error;
 }
 
+await ensureDefaultModels(config, (line) => console.log(line));
 const app = await createApp(config);
 const running = await startHttpServer(app, { port: config.port, host: config.host });
 if (config.worker.inProcess) {

@@ -2,8 +2,11 @@
 // workers as separate processes). Same configuration as the API.
 import { createApp } from './lib/app.js';
 import { loadConfig } from './lib/config.js';
+import { ensureDefaultModels } from './lib/inference/default-models.js';
 
-const app = await createApp(loadConfig());
+const config = loadConfig();
+await ensureDefaultModels(config, (line) => console.log(line));
+const app = await createApp(config);
 if (!app.models.teacher) {
   console.error('no teacher model found; run `npm run models` (or set MODELS_DIR / TEACHER_MODEL_ID)');
   await app.close();

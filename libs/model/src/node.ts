@@ -7,5 +7,6 @@ export { decodeImage, DEFAULT_MAX_PIXELS, type DecodeImageOptions } from './lib/
 export { loadStudent, loadTeacher, type StudentOptions, type Teacher } from './lib/session/node-loaders.js';
 export { readManifest, loadModelPackage, type LoadedModel } from './lib/session/model-package.js';
 export { createNodeRunner } from './lib/session/node-session.js';
-export { buildDefaultModels, defaultModelsDir, type BuildDefaultModelsOptions, type DefaultModelResult } from './lib/default-models/index.js';
+export { buildDefaultModels, defaultModelsDir, DEFAULT_STUDENT_ID, type BuildDefaultModelsOptions, type DefaultModelResult } from './lib/default-models/index.js';
+export { DEFAULT_TEACHER_ID } from './lib/teacher/index.js';
 export { convertTfjsGraphModel, parseTfjsGraphModel, type TfjsModelJson } from './lib/convert/index.js';
