@@ -58,11 +58,18 @@ export function addPersonDecoding(graph: OnnxGraphBuilder, options: PersonDecode
   const flatPeaks = graph.op('Reshape', [peaks, graph.int64s(`${scope}/flat_shape`, [cells])], {}, `${scope}/flat_peaks`);
   const [peakScores, peakCells] = graph.node('TopK', [flatPeaks, graph.int64s(`${scope}/k`, [topK])], { axis: 0, largest: 1, sorted: 1 }, { name: `${scope}/top_k`, outputs: 2 });
 
-  const cellsPerRow = graph.addInt64Tensor(`${scope}/cols`, [], [cols]);
-  const toPixels = (cellIndex: string, name: string): string =>
-    graph.op('Mul', [graph.op('Cast', [cellIndex], { to: OnnxDataType.FLOAT }, `${name}_float`), graph.scalar(`${name}_stride`, stride)], {}, name);
-  const centreY = toPixels(graph.op('Div', [peakCells!, cellsPerRow], {}, `${scope}/row`), `${scope}/centre_y`);
-  const centreX = toPixels(graph.op('Mod', [peakCells!, cellsPerRow], {}, `${scope}/col`), `${scope}/centre_x`);
+  // Row and column in float32 (Cast → Div → Floor), not int64 Div/Mod: onnxruntime-web's WebGPU EP
+  // computed the int64 Div wrongly (every row off, columns right). Cell indices < 2^24 are exact in
+  // float32; the half-cell offset keeps the quotient 0.5/cols away from an integer, so a division
+  // that is not correctly rounded (WGSL allows 2.5 ULP) still floors to the right row.
+  const cellIndex = graph.op('Cast', [peakCells!], { to: OnnxDataType.FLOAT }, `${scope}/cell_float`);
+  const cellsPerRow = graph.scalar(`${scope}/cols`, cols);
+  const cellCentre = graph.op('Add', [cellIndex, graph.scalar(`${scope}/half_cell`, 0.5)], {}, `${scope}/cell_centre`);
+  const row = graph.op('Floor', [graph.op('Div', [cellCentre, cellsPerRow], {}, `${scope}/row_fraction`)], {}, `${scope}/row`);
+  const col = graph.op('Sub', [cellIndex, graph.op('Mul', [row, cellsPerRow], {}, `${scope}/row_start`)], {}, `${scope}/col`);
+  const strideScalar = graph.scalar(`${scope}/stride`, stride);
+  const centreY = graph.op('Mul', [row, strideScalar], {}, `${scope}/centre_y`);
+  const centreX = graph.op('Mul', [col, strideScalar], {}, `${scope}/centre_x`);
   const unsqueeze0 = (value: string): string => graph.op('Unsqueeze', [value, graph.int64s(`${value}/axes`, [0])], {}, `${value}/row`);
   const centres = graph.op('Concat', [centreX, centreY, centreX, centreY].map(unsqueeze0), { axis: 0 }, `${scope}/centres`);
 
