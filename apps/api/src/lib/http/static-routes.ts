@@ -59,7 +59,8 @@ export async function serveKiosk(pathname: string, response: ServerResponse): Pr
     sendJson(response, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });
     return;
   }
-  if (await sendFile(response, file, relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache', 'same-origin')) return;
+  // cross-origin: the element's script, chunks and WASM runtime are embedded by customers' pages.
+  if (await sendFile(response, file, relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache', 'cross-origin')) return;
   // Client-side routes fall back to the page itself; missing assets stay 404.
   if (!path.extname(relative) && (await sendFile(response, path.join(kioskDir, 'index.html'), 'no-cache', 'same-origin'))) return;
   sendJson(response, 404, {
