@@ -65,6 +65,11 @@ export class TfjsGraphConverter {
     return output;
   }
 
+  /** The TF node behind a tensor reference, for mappers that recognise multi-node patterns. */
+  tfNode(reference: string): TfNode | undefined {
+    return this.nodesByName.get(parseReference(reference)[0]);
+  }
+
   /** Input `index` of `node` (control inputs `^x` are not counted). */
   input(node: TfNode, index: number): ConvertedTensor {
     const reference = dataInputs(node)[index];

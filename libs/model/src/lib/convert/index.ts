@@ -13,7 +13,7 @@ import { reduceResizeMappers } from './ops/reduce-resize';
 import { shapeMappers } from './ops/shape-ops';
 import type { TfjsGraphModel, TfNode } from './tfjs-model';
 
-export { parseTfjsGraphModel, float16ToFloat32, type TfjsGraphModel, type TfjsModelJson } from './tfjs-model';
+export { parseTfjsGraphModel, float16ToFloat32, type TfConstant, type TfjsGraphModel, type TfjsModelJson } from './tfjs-model';
 export { TfjsGraphConverter, type ConvertedTensor, type GraphInputBinding } from './converter';
 export { windowedOutputSize, spatialPadding } from './padding';
 

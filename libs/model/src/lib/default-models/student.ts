@@ -9,13 +9,13 @@ import { sha256Hex } from '../manifest/manifest-checks.js';
 import { parseManifest, type ModelManifest } from '../manifest/manifest-schema.js';
 import { CONVERTER_OPSET, createTfjsConverter } from '../convert';
 import { OnnxDataType, OnnxGraphBuilder } from '../onnx';
-import { CENTERNET_SOURCE, centernetTensors, readCenternetModel } from './centernet-source';
+import { CENTERNET_SOURCE, centernetTensors, readCenternetModel, withHeatmapClasses } from './centernet-source';
 import { addPersonDecoding } from './person-decoder';
 import { addReidBranch } from './reid-branch';
 
 export const DEFAULT_STUDENT_ID = 'default-student';
 /** Bump when the graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
-export const DEFAULT_STUDENT_VERSION = '1.3.0';
+export const DEFAULT_STUDENT_VERSION = '1.4.0';
 
 /** Every number that shapes the student, in one place. */
 export const STUDENT_DESIGN = {
@@ -46,7 +46,8 @@ export interface BuiltModel {
 
 export async function buildDefaultStudentGraph(): Promise<Uint8Array> {
   const design = STUDENT_DESIGN;
-  const { model } = await readCenternetModel();
+  // Only the person heatmap is converted (channel 0 of the cut model).
+  const model = withHeatmapClasses((await readCenternetModel()).model, [design.personClass]);
   const graph = new OnnxGraphBuilder(DEFAULT_STUDENT_ID);
   const inputShape = [1, 3, design.inputSize, design.inputSize];
   const image = graph.addInput(STUDENT_TENSORS.input, OnnxDataType.FLOAT, inputShape);
@@ -60,7 +61,7 @@ export async function buildDefaultStudentGraph(): Promise<Uint8Array> {
     stride: design.inputSize / design.heatmapSize,
     inputHeight: design.inputSize,
     inputWidth: design.inputSize,
-    personClass: design.personClass,
+    personClass: 0,
     topK: design.topK,
     maxDetections: design.maxDetections,
     iouThreshold: design.iouThreshold,

@@ -1,7 +1,8 @@
 /**
  * Element-wise ops: unary maths and activations, binary arithmetic and
  * comparisons with TF broadcasting, Cast, Identity, BiasAdd, and TF's
- * floor division / floor modulo. A binary op whose operand is an NCHW
+ * floor division / floor modulo (TF's hard-swish Mul chain becomes one
+ * HardSwish, see hard-swish.ts). A binary op whose operand is an NCHW
  * activation is emitted in NCHW, with constant operands permuted to match.
  */
 import type { ConvertedTensor, OpMapper, TfjsGraphConverter } from '../converter';
@@ -9,6 +10,7 @@ import { onnxDataTypeOf } from '../converter';
 import { broadcastShapes, NHWC_TO_NCHW, permuteShape } from '../layout';
 import { tfAttr, type TfDtype, type TfNode } from '../tfjs-model';
 import { emitActivation } from './conv';
+import { convertHardSwish } from './hard-swish';
 
 function unary(onnxOp: string): OpMapper {
   return (node, converter) => {
@@ -143,7 +145,10 @@ export const elementwiseMappers: Record<string, OpMapper> = {
   AddV2: binary('Add'),
   BiasAdd: binary('Add'),
   Sub: binary('Sub'),
-  Mul: binary('Mul'),
+  Mul: (node, converter) => {
+    const hardSwish = convertHardSwish(node, converter);
+    return hardSwish ? [hardSwish] : binary('Mul')(node, converter);
+  },
   RealDiv: binary('Div'),
   Maximum: binary('Max'),
   Minimum: binary('Min'),

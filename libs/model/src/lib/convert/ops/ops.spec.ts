@@ -4,6 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { decodeOnnxModel } from '../../onnx';
 import { convertTfjsGraphModel } from '../index';
 import type { TfAttrValue, TfConstant, TfjsGraphModel, TfNode } from '../tfjs-model';
 
@@ -159,6 +160,34 @@ describe('op mappings', () => {
     expect(Array.from(negmod!.data as Int32Array)).toEqual([1]);
     expect(first!.dims).toEqual([1]);
     expect(Array.from(first!.data as Float32Array)).toEqual([121]);
+  });
+
+  it('turns TF hard-swish (c·x · relu6(x + 3)) into one HardSwish, keeping a float16 c exact', async () => {
+    const scalar = (value: number): TfConstant => ({ dtype: 'float32', shape: [], data: Float32Array.from([value]) });
+    const inputShape = [1, 2, 2, 3];
+    const x = Float32Array.from({ length: 12 }, (_, i) => (i - 6) * 0.9); // both saturated ends and the curve
+    const hardSwishNodes = (prefix: string): TfNode[] => [
+      { name: `${prefix}/mul`, op: 'Mul', input: [`${prefix}/c`, 'x'] },
+      { name: `${prefix}/add`, op: 'AddV2', input: ['x', `${prefix}/three`] },
+      { name: `${prefix}/relu6`, op: 'Relu6', input: [`${prefix}/add`] },
+      { name: `${prefix}/out`, op: 'Mul', input: [`${prefix}/relu6`, `${prefix}/mul`] },
+    ];
+    const cases = { sixth: 1 / 6, half16: 0.16668701171875, notHardSwish: 0.5 }; // 0.1666870… = 1/6 in float16, as TF.js stores it
+    const constants: Record<string, TfConstant> = {};
+    for (const [prefix, c] of Object.entries(cases)) Object.assign(constants, { [`${prefix}/c`]: scalar(c), [`${prefix}/three`]: scalar(3) });
+    const model: TfjsGraphModel = {
+      nodes: [{ name: 'x', op: 'Placeholder', attr: { shape: { shape: { dim: inputShape.map((size) => ({ size: String(size) })) } } } }, ...Object.keys(cases).flatMap(hardSwishNodes), ...Object.keys(constants).map((name) => ({ name, op: 'Const' }))],
+      constants: new Map(Object.entries(constants)),
+    };
+    const outputs = Object.keys(cases).map((prefix) => `${prefix}/out`);
+    const bytes = convertTfjsGraphModel(model, { outputs });
+    // Two of the three chains match; the third (c = 0.5) stays element-wise.
+    expect(decodeOnnxModel(bytes).graph.node.filter((node) => node.opType === 'HardSwish')).toHaveLength(2);
+    const session = await ort.InferenceSession.create(bytes);
+    const result = await session.run({ x: new ort.Tensor('float32', x, inputShape) });
+    for (const [prefix, c] of Object.entries(cases)) {
+      expectClose(result[`${prefix}/out`]!, x.map((v) => Math.fround(c) * v * Math.min(Math.max(v + 3, 0), 6)), 1e-5);
+    }
   });
 
   it('refuses ops and fused activations it does not know, naming them', async () => {
