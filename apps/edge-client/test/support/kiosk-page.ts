@@ -24,11 +24,16 @@ export function queueState(page: Page): Promise<QueueState | null> {
   return page.evaluate(() => (document.querySelector('person-search-kiosk') as unknown as { queueStatus: QueueState | null }).queueStatus);
 }
 
-/** Waits until the student is loaded and returns the backend the status bar names. */
+/**
+ * Waits until the student is loaded and returns the backend the status bar names;
+ * fails at once, with the kiosk's own message, when the status bar says the model is unavailable.
+ */
 export async function waitForModel(page: Page, timeoutMs = 180_000): Promise<string> {
-  const chip = page.locator('[data-status="backend"][data-backend]');
+  const chip = page.locator('[data-status="backend"][data-backend], [data-status="backend"].danger');
   await chip.waitFor({ timeout: timeoutMs });
-  return (await chip.getAttribute('data-backend'))!;
+  const backend = await chip.getAttribute('data-backend');
+  if (!backend) throw new Error(`the kiosk could not load the model: ${await chip.textContent()}`);
+  return backend;
 }
 
 export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
