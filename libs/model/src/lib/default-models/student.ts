@@ -15,7 +15,7 @@ import { addReidBranch } from './reid-branch';
 
 export const DEFAULT_STUDENT_ID = 'default-student';
 /** Bump when the graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
-export const DEFAULT_STUDENT_VERSION = '1.4.0';
+export const DEFAULT_STUDENT_VERSION = '1.5.0';
 
 /** Every number that shapes the student, in one place. */
 export const STUDENT_DESIGN = {
@@ -86,6 +86,8 @@ export async function buildDefaultStudentGraph(): Promise<Uint8Array> {
     producerName: '@person-search/model default-student',
     producerVersion: DEFAULT_STUDENT_VERSION,
     docString: `${CENTERNET_SOURCE}; in-graph person decoding + NMS; stripe colour re-ID branch`,
+    // The CenterNet weights ship as float16 in the npm package: stored as such, they are bit-identical at half the download.
+    float16Storage: true,
   });
 }
 

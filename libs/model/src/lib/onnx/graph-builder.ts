@@ -4,6 +4,7 @@
  * are made unique with a counter, never with randomness or time, so the same
  * build steps always produce the same file.
  */
+import { exactFloat16Array } from './float16';
 import {
   encodeOnnxModel,
   OnnxAttributeType,
@@ -40,7 +41,16 @@ export interface ModelOptions {
   producerVersion: string;
   docString?: string;
   metadata?: Record<string, string>;
+  /**
+   * Store float initializers (of at least 16 elements) whose every value is exactly a
+   * float16 as FLOAT16 plus a Cast back to float: half the bytes, identical values.
+   * ONNX Runtime folds the Casts when the session starts, so inference is unchanged.
+   */
+  float16Storage?: boolean;
 }
+
+/** Below this, a Cast node costs more bytes than float16 saves. */
+const FLOAT16_MIN_ELEMENTS = 16;
 
 /** IR version 8 is what opsets up to 18 pair with; every ONNX Runtime since 1.14 reads it. */
 const IR_VERSION = 8;
@@ -144,6 +154,7 @@ export class OnnxGraphBuilder {
 
   toModel(options: ModelOptions): ModelMessage {
     const metadata = options.metadata ?? {};
+    const { initializers, casts } = options.float16Storage ? this.float16Initializers() : { initializers: this.initializers, casts: [] };
     return {
       irVersion: IR_VERSION,
       producerName: options.producerName,
@@ -155,12 +166,28 @@ export class OnnxGraphBuilder {
         .map((key) => ({ key, value: metadata[key]! })),
       graph: {
         name: this.graphName,
-        node: this.nodes,
-        initializer: this.initializers,
+        node: [...casts, ...this.nodes],
+        initializer: initializers,
         input: this.inputs,
         output: this.outputs,
       },
     };
+  }
+
+  /** The initializers with exact-float16 float tensors swapped for FLOAT16 ones, and the Casts that restore them. */
+  private float16Initializers(): { initializers: TensorMessage[]; casts: NodeMessage[] } {
+    const casts: NodeMessage[] = [];
+    const initializers = this.initializers.map((tensor) => {
+      const raw = tensor.rawData;
+      if (tensor.dataType !== OnnxDataType.FLOAT || raw === undefined || raw.byteLength < 4 * FLOAT16_MIN_ELEMENTS) return tensor;
+      const half = exactFloat16Array(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)));
+      if (half === undefined) return tensor;
+      let stored = `${tensor.name}/float16`;
+      while (this.usedNames.has(stored)) stored = `${stored}_`;
+      casts.push({ name: `${tensor.name}/to_float`, opType: 'Cast', input: [stored], output: [tensor.name], attribute: [{ name: 'to', type: OnnxAttributeType.INT, i: OnnxDataType.FLOAT }] });
+      return { ...tensor, name: stored, dataType: OnnxDataType.FLOAT16, rawData: bytesOf(half) };
+    });
+    return { initializers, casts };
   }
 
   serialize(options: ModelOptions): Uint8Array {
@@ -192,6 +219,6 @@ function toAttribute(name: string, value: AttrValue): AttributeMessage {
 }
 
 /** Little-endian bytes of a typed array (ONNX raw_data is little-endian; so is every platform Node runs on). */
-function bytesOf(array: Float32Array | Int32Array | BigInt64Array): Uint8Array {
+function bytesOf(array: Float32Array | Int32Array | BigInt64Array | Uint16Array): Uint8Array {
   return new Uint8Array(array.buffer.slice(array.byteOffset, array.byteOffset + array.byteLength));
 }
