@@ -94,6 +94,9 @@ export function createKioskElementClass(options: KioskElementOptions): CustomEle
     }
 
     private async render(): Promise<void> {
+      // A keyboard user who switched modes keeps focus on the switch when the view is rebuilt.
+      const focused = this.shadow.activeElement;
+      const focusedMode = focused instanceof HTMLElement && focused.closest('.modes') ? focused.dataset.mode : undefined;
       this.teardown();
       const config = readConfig(this, location.origin);
       const api = new HttpKioskApi(config.apiBase, config.apiKey);
@@ -114,6 +117,7 @@ export function createKioskElementClass(options: KioskElementOptions): CustomEle
         el('div', { class: 'kiosk', 'data-mode': config.mode }, el('header', { class: 'topbar' }, config.modeLocked ? null : this.modeSwitch(config.mode), status.root), this.configBanner(config), this.offlineBanner, view.root),
       );
       this.updateOfflineBanner();
+      if (focusedMode) this.shadow.querySelector<HTMLElement>(`.modes [data-mode="${focusedMode}"]`)?.focus();
       view.start();
       queue?.wake();
     }

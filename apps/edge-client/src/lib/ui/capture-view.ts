@@ -98,12 +98,14 @@ export class CaptureView implements KioskView {
     } catch (error) {
       const reason = error instanceof CameraUnavailableError ? error.reason : 'failed';
       this.showMessage('No camera', CAMERA_MESSAGES[reason] ?? CAMERA_MESSAGES.failed!, 'no-camera');
-      this.toggle.disabled = true;
+      // Not a dimmed "Pause": a camera plugged in or allowed later is one press away, and files are the main action now.
+      this.toggle.classList.remove('primary');
+      this.toggle.textContent = 'Retry camera';
       return;
     }
     this.cameraOn = true;
     this.video.hidden = false;
-    this.toggle.disabled = false;
+    this.toggle.classList.add('primary');
     this.toggle.textContent = 'Pause';
     clearInterval(this.timer);
     this.timer = setInterval(() => void this.analyseCameraFrame(), this.context.config.captureIntervalMs);
