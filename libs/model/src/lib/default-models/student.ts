@@ -15,7 +15,7 @@ import { addReidBranch } from './reid-branch';
 
 export const DEFAULT_STUDENT_ID = 'default-student';
 /** Bump when the graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
-export const DEFAULT_STUDENT_VERSION = '1.5.0';
+export const DEFAULT_STUDENT_VERSION = '1.6.0';
 
 /** Every number that shapes the student, in one place. */
 export const STUDENT_DESIGN = {

@@ -133,6 +133,28 @@ describe('op mappings', () => {
     expectClose(y!, Float32Array.from([2.5, 50, 7.5, 100]));
   });
 
+  it('a spatial Mean of an NCHW activation becomes GlobalAveragePool', async () => {
+    const inputShape = [1, 2, 3, 2];
+    const x = Float32Array.from({ length: 12 }, (_, i) => i * i);
+    const weights: TfConstant = { dtype: 'float32', shape: [1, 1, 2, 2], data: Float32Array.from([1, 0, 0, 2]) }; // channel 1 doubled
+    const model: TfjsGraphModel = {
+      nodes: [
+        { name: 'x', op: 'Placeholder', attr: { shape: { shape: { dim: inputShape.map((size) => ({ size: String(size) })) } } } },
+        { name: 'w', op: 'Const' },
+        { name: 'axes', op: 'Const' },
+        { name: 'conv', op: 'Conv2D', input: ['x', 'w'], attr: { strides: ints([1, 1, 1, 1]), padding: str('VALID') } },
+        { name: 'mean', op: 'Mean', input: ['conv', 'axes'], attr: { keep_dims: { b: true } } },
+      ],
+      constants: new Map([['w', weights], ['axes', { dtype: 'int32', shape: [2], data: Int32Array.from([1, 2]) }]]),
+    };
+    const bytes = convertTfjsGraphModel(model, { outputs: ['mean'] });
+    expect(decodeOnnxModel(bytes).graph.node.map((node) => node.opType)).toContain('GlobalAveragePool');
+    const y = (await (await ort.InferenceSession.create(bytes)).run({ x: new ort.Tensor('float32', x, inputShape) })).mean!;
+    expect(y.dims).toEqual([1, 1, 1, 2]);
+    const mean = (channel: number) => x.filter((_, i) => i % 2 === channel).reduce((a, b) => a + b, 0) / 6;
+    expectClose(y, Float32Array.from([mean(0), 2 * mean(1)]));
+  });
+
   it('CenterNet-style decoding: Reshape of an NCHW value keeps NHWC order; TopKV2, FloorDiv/FloorMod, StridedSlice', async () => {
     const inputShape = [1, 2, 3, 2];
     // value = row*100 + col*10 + channel, so flat NHWC index i has a recognisable value.
