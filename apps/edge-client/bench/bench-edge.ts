@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         tfjsWasmPaths: `${server.baseUrl}__tfjs-wasm/`,
       });
       for (const timing of pair) {
-        const preprocess = timing.preprocessMedianMs === undefined ? '' : ` (of which TS pre-processing ${timing.preprocessMedianMs.toFixed(1)} ms)`;
+        const preprocess = timing.preprocessMedianMs === undefined ? '' : ` (of which TS pre-processing ${timing.preprocessMedianMs.toFixed(1)} ms; crossOriginIsolated ${timing.crossOriginIsolated}, ORT threads ${timing.ortNumThreads})`;
         console.log(`${timing.runtime}, ${threads} thread(s): median ${timing.medianMs.toFixed(1)} ms/frame${preprocess}`);
       }
       timings.push(...pair);

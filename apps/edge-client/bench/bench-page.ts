@@ -22,6 +22,9 @@ export interface BenchTiming {
   /** Our pipeline only: median ms of the TypeScript letterbox + normalisation inside medianMs. */
   preprocessMedianMs?: number;
   detections?: number;
+  /** Our pipeline only: whether the page could use WASM threads, and the thread count ORT-web settled on. */
+  crossOriginIsolated?: boolean;
+  ortNumThreads?: number;
 }
 
 function decodeFrame(frame: BenchFrame): RgbImage & { data: Uint8Array } {
@@ -35,9 +38,11 @@ function median(values: number[]): number {
 }
 
 /** Loads our student on onnxruntime-web (WASM) and returns one timed-frame function. */
-async function loadOnnxRuntime(options: PairOptions, image: RgbImage): Promise<{ once: () => Promise<number>; preprocess: () => void }> {
+async function loadOnnxRuntime(options: PairOptions, image: RgbImage): Promise<{ once: () => Promise<number>; preprocess: () => void; ortNumThreads: number }> {
   const student = await loadWebStudent(options.modelBaseUrl, { backend: 'wasm', wasmPaths: options.wasmPaths, numThreads: options.threads, cacheName: false });
+  const ort = await import('onnxruntime-web');
   return {
+    ortNumThreads: ort.env.wasm.numThreads ?? 0,
     once: async () => (await student.detectPeople(image)).length,
     preprocess: () => void prepareImage(image, student.manifest.input),
   };
@@ -103,7 +108,7 @@ async function benchPair(options: PairOptions): Promise<BenchTiming[]> {
     preprocessMs.push(await timed(ours.preprocess));
   }
   return [
-    { runtime: 'onnxruntime-web wasm (our student, full pipeline)', threads: options.threads, runsMs: oursMs, medianMs: median(oursMs), preprocessMedianMs: median(preprocessMs), detections },
+    { runtime: 'onnxruntime-web wasm (our student, full pipeline)', threads: options.threads, runsMs: oursMs, medianMs: median(oursMs), preprocessMedianMs: median(preprocessMs), detections, crossOriginIsolated, ortNumThreads: ours.ortNumThreads },
     { runtime: 'TF.js wasm (CenterNet graph model)', threads: options.threads, runsMs: theirsMs, medianMs: median(theirsMs) },
   ];
 }
