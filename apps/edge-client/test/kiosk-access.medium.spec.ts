@@ -141,6 +141,7 @@ describe.skipIf(skipReason)('kiosk without a camera, by keyboard', () => {
     await tabTo(page, 'take-photo');
     await page.keyboard.press('Enter');
     await page.locator('[data-role="query-stage"][data-state="no-camera"]').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'search-no-camera-landscape.png') });
     await tabTo(page, 'choose-photo');
     const photoChooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Enter');
@@ -153,11 +154,22 @@ describe.skipIf(skipReason)('kiosk without a camera, by keyboard', () => {
     expect(resultNames).toEqual(expect.arrayContaining(['person', 'hit']));
     expect(resultStops.filter((stop) => !stop.visibleFocus)).toEqual([]);
 
+    // A person on the photo is chosen with Enter: it is searched and stays focused.
+    await tabTo(page, 'person');
+    const searched = page.waitForResponse((response) => response.url().endsWith('/graphql') && response.request().postData()?.includes('searchPerson') === true);
+    await page.keyboard.press('Enter');
+    await searched;
+    await page.locator('button.hit').first().waitFor();
+    expect(await focusedControl(page)).toMatchObject({ name: 'person', visibleFocus: true });
+    expect(await page.locator('button.person:focus').getAttribute('aria-pressed')).toBe('true');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'search-keyboard-person-landscape.png') });
+
     // A hit card opens its frame with Enter; the dialog's Close has focus and works with Space; focus returns to the card.
     const card = await tabTo(page, 'hit');
     await page.keyboard.press('Enter');
     await page.locator('dialog[open] img').waitFor();
     expect(await focusedControl(page)).toMatchObject({ name: 'close-frame', visibleFocus: true });
+    await page.waitForFunction(() => (document.querySelector('person-search-kiosk')?.shadowRoot?.querySelector<HTMLImageElement>('dialog[open] img')?.naturalWidth ?? 0) > 0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'search-keyboard-frame-landscape.png') });
     await page.keyboard.press('Space');
     await page.locator('dialog[open]').waitFor({ state: 'hidden' });

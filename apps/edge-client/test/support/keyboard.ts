@@ -7,7 +7,7 @@ export interface FocusedControl {
   /** data-action, data-mode, or the first class / tag: how the tests name a control. */
   name: string;
   text: string;
-  /** :focus-visible matched and a real outline is painted. */
+  /** :focus-visible matched, a real outline is painted, and no scrolling or clipping ancestor cuts into it. */
   visibleFocus: boolean;
 }
 
@@ -20,11 +20,24 @@ export function focusedControl(page: Page): Promise<FocusedControl | null> {
     const style = getComputedStyle(element);
     const rect = element.getBoundingClientRect();
     const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+    // The ring reaches outline-offset + outline-width beyond the box; an overflow container that ends sooner hides part of it.
+    const reach = Math.max(0, parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth));
+    let clipped = false;
+    for (let node: Node | null = element.parentNode; node; node = node instanceof ShadowRoot ? node.host : node.parentNode) {
+      if (!(node instanceof HTMLElement) || node === document.body || node === document.documentElement) continue;
+      const { overflowX, overflowY } = getComputedStyle(node);
+      if (overflowX === 'visible' && overflowY === 'visible') continue;
+      const clip = node.getBoundingClientRect();
+      const tolerance = 0.5;
+      if (rect.left - reach < clip.left - tolerance || rect.top - reach < clip.top - tolerance || rect.right + reach > clip.right + tolerance || rect.bottom + reach > clip.bottom + tolerance) {
+        clipped = true;
+      }
+    }
     const name = element.dataset.action ?? (element.dataset.mode ? `mode:${element.dataset.mode}` : (element.classList[0] ?? element.tagName.toLowerCase()));
     return {
       name,
       text: (element.textContent ?? '').trim().slice(0, 40),
-      visibleFocus: element.matches(':focus-visible') && outlined && rect.width > 0 && rect.height > 0,
+      visibleFocus: element.matches(':focus-visible') && outlined && !clipped && rect.width > 0 && rect.height > 0,
     };
   });
 }

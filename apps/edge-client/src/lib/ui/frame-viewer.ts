@@ -16,9 +16,17 @@ export class FrameViewer {
     const rect = boxToPercentRect(hit.box, hit.imageWidth, hit.imageHeight);
     const frameBox = el('div', { class: 'frame-box' });
     Object.assign(frameBox.style, { left: `${rect.left}%`, top: `${rect.top}%`, width: `${rect.width}%`, height: `${rect.height}%` });
-    const image = el('img', { alt: `Frame captured ${new Date(hit.capturedAt).toLocaleString()}` });
-    const photo = el('div', { class: 'photo' }, image, frameBox);
+    // Hidden until its bytes arrive (fetched with the key): an <img> without a source shows a broken icon and its alt text.
+    const image = el('img', { alt: `Frame captured ${new Date(hit.capturedAt).toLocaleString()}`, hidden: true });
+    const loading = el('div', { class: 'spinner', role: 'status', 'aria-label': 'Loading the frame' });
+    image.addEventListener('load', () => {
+      image.hidden = false;
+      loading.remove();
+    });
+    const photo = el('div', { class: 'photo' }, loading, image, frameBox);
     photo.style.aspectRatio = `${hit.imageWidth} / ${hit.imageHeight}`;
+    // Sized before the image loads, so the dialog does not jump: as large as fits 88 % of the width and 78 % of the height.
+    photo.style.width = `min(88vw, calc(78vh * ${hit.imageWidth / hit.imageHeight}))`;
     const close = el('button', { type: 'button', class: 'primary', 'data-action': 'close-frame' }, 'Close');
     close.addEventListener('click', () => this.root.close());
     this.root.replaceChildren(

@@ -59,7 +59,8 @@ button.primary { background: var(--accent); color: #03210f; font-weight: 700; }
 .stage.dragging { outline: 6px dashed var(--accent); outline-offset: -6px; }
 .stage-message { position: relative; z-index: 1; text-align: center; padding: 1.5em; max-width: 32em; display: grid; gap: var(--gap); justify-items: center; }
 .stage-message strong { font-size: 1.4em; }
-.panel { display: flex; flex-direction: column; gap: var(--gap); min-height: 0; overflow: auto; }
+/* The panel scrolls, which clips: its padding (cancelled by the margin) leaves room for the 7 px focus ring. */
+.panel { display: flex; flex-direction: column; gap: var(--gap); min-height: 0; overflow: auto; padding: 8px; margin: -8px; }
 .panel .actions { display: grid; gap: var(--gap); }
 @media (orientation: portrait) { .panel .actions { grid-template-columns: 1fr 1fr; } }
 .facts { display: grid; grid-template-columns: auto 1fr; gap: 0.3em 1em; margin: 0; background: var(--panel); border-radius: var(--radius); padding: 0.8em 1em; }
@@ -73,6 +74,8 @@ button.primary { background: var(--accent); color: #03210f; font-weight: 700; }
   position: absolute; min-width: 0; min-height: 0; padding: 0; border-radius: 6px;
   border: 4px solid var(--accent); background: transparent;
 }
+/* People may touch the photo's (clipped) edge: their focus ring lies on the box's own border, dashed dark over its green or white. */
+.person:focus-visible { outline: 4px dashed #000; outline-offset: -4px; }
 .person[aria-pressed='true'] { border-color: #fff; box-shadow: 0 0 0 4px var(--accent), inset 0 0 0 9999px rgba(57, 255, 136, 0.15); }
 .results { display: flex; flex-direction: column; gap: var(--gap); min-height: 0; }
 .results h2 { margin: 0; font-size: 1.1em; }
@@ -84,7 +87,8 @@ button.primary { background: var(--accent); color: #03210f; font-weight: 700; }
 .hit .meta { color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 dialog { border: none; border-radius: var(--radius); background: var(--panel); color: var(--fg); padding: var(--gap); max-width: 94vw; max-height: 94vh; }
 dialog::backdrop { background: rgba(0, 0, 0, 0.8); }
-dialog .photo { max-height: 78vh; }
+dialog .photo { max-height: 78vh; background: #000; border-radius: 8px; }
+dialog .photo > .spinner { position: absolute; top: 50%; left: 50%; margin: -0.75em; }
 dialog .photo .frame-box { position: absolute; border: 4px solid var(--accent); border-radius: 6px; pointer-events: none; }
 dialog footer { display: flex; justify-content: space-between; align-items: center; gap: var(--gap); margin-top: var(--gap); }
 .spinner { width: 1.5em; height: 1.5em; border: 4px solid var(--muted); border-top-color: var(--accent); border-radius: 50%; animation: spin 1s linear infinite; }
