@@ -7,6 +7,40 @@
 import type { Box, RgbImage } from './rgb-image.js';
 
 /**
+ * Horizontal taps of a half-pixel-centred resize of `region` to targetWidth
+ * columns: for each target column, the element offsets of its left and right
+ * source pixels within a row and the right pixel's weight. They do not depend
+ * on the row, so every bilinear loop computes them once (and all loops sample
+ * identically).
+ */
+export function columnTaps(region: Box, targetWidth: number, sourceWidth: number, channels: number) {
+  const step = (region.x2 - region.x1) / targetWidth;
+  const left = new Int32Array(targetWidth);
+  const right = new Int32Array(targetWidth);
+  const weightRight = new Float32Array(targetWidth);
+  for (let tx = 0; tx < targetWidth; tx++) {
+    const sx = Math.min(Math.max(region.x1 + (tx + 0.5) * step - 0.5, 0), sourceWidth - 1);
+    const x0 = Math.floor(sx);
+    left[tx] = x0 * channels;
+    right[tx] = Math.min(x0 + 1, sourceWidth - 1) * channels;
+    weightRight[tx] = sx - x0;
+  }
+  return { left, right, weightRight };
+}
+
+/** Vertical tap of target row `ty`: element offsets of the upper and lower source rows and the lower row's weight. */
+export function rowTap(region: Box, targetHeight: number, ty: number, sourceWidth: number, sourceHeight: number, channels: number) {
+  const step = (region.y2 - region.y1) / targetHeight;
+  const sy = Math.min(Math.max(region.y1 + (ty + 0.5) * step - 0.5, 0), sourceHeight - 1);
+  const y0 = Math.floor(sy);
+  return {
+    top: y0 * sourceWidth * channels,
+    bottom: Math.min(y0 + 1, sourceHeight - 1) * sourceWidth * channels,
+    weightBottom: sy - y0,
+  };
+}
+
+/**
  * Calls `write(targetX, targetY, r, g, b)` for every pixel of a
  * targetWidth x targetHeight grid sampled from `region` (float source
  * pixels) of `image`. r, g, b are unrounded 0..255 floats.
@@ -19,25 +53,9 @@ export function sampleBilinear(
   write: (targetX: number, targetY: number, r: number, g: number, b: number) => void,
 ): void {
   const { data, width, height, channels } = image;
-  const stepX = (region.x2 - region.x1) / targetWidth;
-  const stepY = (region.y2 - region.y1) / targetHeight;
-  // Column taps do not depend on the row: compute them once.
-  const left = new Int32Array(targetWidth);
-  const right = new Int32Array(targetWidth);
-  const weightRight = new Float32Array(targetWidth);
-  for (let tx = 0; tx < targetWidth; tx++) {
-    const sx = Math.min(Math.max(region.x1 + (tx + 0.5) * stepX - 0.5, 0), width - 1);
-    const x0 = Math.floor(sx);
-    left[tx] = x0 * channels;
-    right[tx] = Math.min(x0 + 1, width - 1) * channels;
-    weightRight[tx] = sx - x0;
-  }
+  const { left, right, weightRight } = columnTaps(region, targetWidth, width, channels);
   for (let ty = 0; ty < targetHeight; ty++) {
-    const sy = Math.min(Math.max(region.y1 + (ty + 0.5) * stepY - 0.5, 0), height - 1);
-    const y0 = Math.floor(sy);
-    const top = y0 * width * channels;
-    const bottom = Math.min(y0 + 1, height - 1) * width * channels;
-    const wy = sy - y0;
+    const { top, bottom, weightBottom: wy } = rowTap(region, targetHeight, ty, width, height, channels);
     for (let tx = 0; tx < targetWidth; tx++) {
       const wx = weightRight[tx]!;
       const l = left[tx]!;

@@ -5,6 +5,7 @@
  */
 import type { ManifestInput } from '../manifest/manifest-schema.js';
 import { cropRegion } from './box.js';
+import { columnTaps, rowTap } from './bilinear.js';
 import { computeResizeGeometry, type ResizeGeometry } from './geometry.js';
 import { assertValidImage, type Box, type RgbImage } from './rgb-image.js';
 
@@ -55,27 +56,15 @@ function writeRegion(image: RgbImage, region: Box, input: ManifestInput, target:
   const { data, width: sourceWidth, height: sourceHeight, channels } = image;
   const targetWidth = geometry.resized.width;
   const targetHeight = geometry.resized.height;
-  const stepX = (region.x2 - region.x1) / targetWidth;
-  const stepY = (region.y2 - region.y1) / targetHeight;
-  const left = new Int32Array(targetWidth);
-  const right = new Int32Array(targetWidth);
-  const weightRight = new Float32Array(targetWidth);
-  for (let tx = 0; tx < targetWidth; tx++) {
-    const sx = Math.min(Math.max(region.x1 + (tx + 0.5) * stepX - 0.5, 0), sourceWidth - 1);
-    const x0 = Math.floor(sx);
-    left[tx] = x0 * channels;
-    right[tx] = Math.min(x0 + 1, sourceWidth - 1) * channels;
-    weightRight[tx] = sx - x0;
-  }
+  const { left, right, weightRight } = columnTaps(region, targetWidth, sourceWidth, channels);
   for (let c = 0; c < 3; c++) {
     const source = sourceChannel[c]!;
     const [meanC, stdC] = [mean[c]!, std[c]!];
     for (let ty = 0; ty < targetHeight; ty++) {
-      const sy = Math.min(Math.max(region.y1 + (ty + 0.5) * stepY - 0.5, 0), sourceHeight - 1);
-      const y0 = Math.floor(sy);
-      const top = y0 * sourceWidth * channels + source;
-      const bottom = Math.min(y0 + 1, sourceHeight - 1) * sourceWidth * channels + source;
-      const wy = sy - y0;
+      const tap = rowTap(region, targetHeight, ty, sourceWidth, sourceHeight, channels);
+      const top = tap.top + source;
+      const bottom = tap.bottom + source;
+      const wy = tap.weightBottom;
       let index = offset + c * channelStride + (ty + geometry.offsetY) * rowStride + geometry.offsetX * pixelStride;
       for (let tx = 0; tx < targetWidth; tx++, index += pixelStride) {
         const wx = weightRight[tx]!;
