@@ -3,8 +3,8 @@
  * here SwiftShader, a CPU Vulkan driver that ships with Chromium) must give
  * the same embeddings as its CPU provider. Tiny inputs only: SwiftShader is
  * hundreds of times slower than the CPU provider. Uses OSNet when ../shared
- * exists, else a tiny embedder built in-process; skips with the reason if no
- * WebGPU adapter can start here.
+ * exists, else a tiny embedder built in-process, and the default teacher;
+ * skips with the reason if no WebGPU adapter can start here.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cosineSimilarity, type Box, type RgbImage } from '../src/index.js';
-import { decodeImage } from '../src/node.js';
+import { buildDefaultModels, decodeImage, DEFAULT_TEACHER_ID } from '../src/node.js';
 import { isPositivePedestrian, modelPackage, motFrames, mot17Dir, removeModelPackages, THIRD_PARTY } from './support/third-party-models.js';
 import { removeTinyPackages, writeTinyEmbedderPackage } from './support/tiny-models.js';
 
@@ -58,8 +58,21 @@ describe('onnxruntime-node WebGPU provider vs CPU provider', () => {
   });
 
   // SwiftShader runs compute shaders on the CPU: one 256x128 crop takes 10-40 s on a shared 2-core machine.
-  it('embeds the same crops to cosine > 0.999', { timeout: 300_000 }, async (context) => {
-    const { packageDir, image, boxes, label } = await parityInput();
+  it('embeds the same crops to cosine > 0.999 (OSNet, or a tiny embedder without ../shared)', { timeout: 300_000 }, async (context) => {
+    await expectProviderParity(await parityInput(), context);
+  });
+
+  it('gives the default teacher the same embeddings on WebGPU as on CPU', { timeout: 300_000 }, async (context) => {
+    const [teacher] = (await buildDefaultModels({ outDir: path.join(scratch, 'models') })).filter((model) => model.id === DEFAULT_TEACHER_ID);
+    const image: RgbImage = { data: new Uint8Array(48 * 32 * 3).map((_, i) => (i * 37 + (i % 3) * 90) % 256), width: 32, height: 48, channels: 3 };
+    const boxes = [{ x1: 0, y1: 0, x2: 32, y2: 48 }, { x1: 4, y1: 8, x2: 28, y2: 44 }];
+    await expectProviderParity({ packageDir: teacher!.dir, image, boxes, label: 'default teacher, two synthetic crops' }, context);
+  });
+
+  async function expectProviderParity(
+    { packageDir, image, boxes, label }: { packageDir: string; image: RgbImage; boxes: Box[]; label: string },
+    context: { skip: (note?: string) => void },
+  ): Promise<void> {
     const imagePath = path.join(scratch, 'image.rgb');
     writeFileSync(imagePath, image.data);
     const child = spawnSync(process.execPath, ['--import', 'tsx', childScript, packageDir, imagePath, String(image.width), String(image.height), JSON.stringify(boxes)], {
@@ -85,5 +98,5 @@ describe('onnxruntime-node WebGPU provider vs CPU provider', () => {
     expect(result.webgpu.provider).toBe('webgpu');
     expect(cosines).toHaveLength(boxes.length);
     for (const cosine of cosines) expect(cosine).toBeGreaterThan(0.999);
-  });
+  }
 });
