@@ -13,7 +13,7 @@ import { prepareImage, type Box, type RgbImage } from '../src/index.js';
 import type { ModelManifest } from '../src/index.js';
 import { loadStudent, loadTeacher } from '../src/node.js';
 import { centernetTensors, readCenternetModel } from '../src/lib/default-models/centernet-source.js';
-import { loadTfjsReference } from '../src/lib/convert/testing/tfjs-reference.js';
+import { loadTfjsReference } from '../test/support/tfjs-reference.js';
 
 export interface Timing {
   /** Median milliseconds per call. */

@@ -8,8 +8,8 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { centernetTensors, readCenternetModel, type TfjsModelFiles } from '../default-models/centernet-source';
 import { convertTfjsGraphModel } from './index';
-import { loadTfjsReference, type TfjsReference } from './testing/tfjs-reference';
-import { letterboxFile, mot17Frames, packagedPhoto, syntheticImage } from './testing/test-images';
+import { loadTfjsReference, type TfjsReference } from '../../../test/support/tfjs-reference';
+import { letterboxFile, mot17Frames, packagedPhoto, syntheticImage } from '../../../test/support/test-images';
 
 const SIZE = 512;
 const outputs = [centernetTensors.heatmap, centernetTensors.boxDistances, centernetTensors.detections];

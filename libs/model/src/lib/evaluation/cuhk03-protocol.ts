@@ -1,5 +1,5 @@
 /**
- * CUHK03 cross-camera split (../shared/data/cuhk03/SOURCE.md): files are
+ * CUHK03 cross-camera split (the SOURCE.md of the shared cuhk03 data set): files are
  * `IIII_KK.jpg`, KK 00-04 = camera A (queries), 05-09 = camera B (gallery).
  */
 

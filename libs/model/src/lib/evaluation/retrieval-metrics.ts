@@ -1,7 +1,7 @@
 /**
  * Re-identification retrieval metrics: mean average precision and CMC rank-1
  * ("top-1"), computed the way the CUHK03 reference numbers in
- * ../shared/data/cuhk03/SOURCE.md were measured: rank the whole gallery by
+ * the shared CUHK03 data set's SOURCE.md were measured: rank the whole gallery by
  * cosine similarity of L2-normalised embeddings, AP = mean of the precision at
  * each positive's rank, both averaged over the queries that have at least one
  * positive in the gallery.

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import type { TfjsModelFiles } from '../../default-models/centernet-source';
+import type { TfjsModelFiles } from '../../src/lib/default-models/centernet-source';
 
 let backendReady: Promise<void> | undefined;
 

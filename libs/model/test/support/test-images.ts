@@ -10,7 +10,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 
 /** The repository root (libs/model/src/lib/convert/testing → six levels up). */
-export const repoRoot = path.resolve(import.meta.dirname, '../../../../../..');
+export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 export const sharedDir = path.resolve(repoRoot, '../shared');
 
 export interface TestImage {
