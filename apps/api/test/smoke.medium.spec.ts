@@ -29,6 +29,9 @@ describe('api smoke (PGlite)', () => {
     const secret = created.data!.createTenant.adminKey.secret;
     const viewer = await server.gql(ViewerDocument, {}, secret);
     expect(viewer.data?.viewer).toMatchObject({ role: 'ADMIN', tenant: { name: 'smoke' } });
+    // Authentication records use (to the minute): a key that has been used shows when.
+    const lastUsedAt = (await server.gql(ViewerDocument, {}, secret)).data?.viewer.key.lastUsedAt;
+    expect(Date.now() - new Date(lastUsedAt as string).getTime()).toBeLessThan(60_000);
     expect(errorCodes(await server.gql(ViewerDocument, {}))).toEqual(['UNAUTHENTICATED']);
     expect(errorCodes(await server.gql(ViewerDocument, {}, `${secret.slice(0, -2)}xx`))).toEqual(['UNAUTHENTICATED']);
   });

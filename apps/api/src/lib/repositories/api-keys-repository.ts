@@ -18,6 +18,16 @@ export function findApiKeyByPrefix(tx: DatabaseTransaction, prefix: string): Pro
   return tx.apiKey.findUnique({ where: { prefix } });
 }
 
+/** Records use, at most once per `minimumIntervalMs` per key: authentication must not write on every request. */
+export async function touchApiKey(tx: DatabaseTransaction, tenantId: string, id: string, minimumIntervalMs: number): Promise<void> {
+  const now = new Date();
+  const staleBefore = new Date(now.getTime() - minimumIntervalMs);
+  await tx.apiKey.updateMany({
+    where: { tenantId, id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] },
+    data: { lastUsedAt: now },
+  });
+}
+
 export function findApiKey(tx: DatabaseTransaction, tenantId: string, id: string): Promise<ApiKey | null> {
   return tx.apiKey.findUnique({ where: { tenantId_id: { tenantId, id } } });
 }

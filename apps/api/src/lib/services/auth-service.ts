@@ -4,8 +4,11 @@
 import { parseApiKey, secretMatches, tokenMatches } from '../auth/api-key.js';
 import type { Principal } from '../auth/principal.js';
 import { unauthenticated } from '../errors.js';
-import { findApiKeyByPrefix } from '../repositories/api-keys-repository.js';
+import { findApiKeyByPrefix, touchApiKey } from '../repositories/api-keys-repository.js';
 import type { ServiceDeps } from './service-deps.js';
+
+/** `lastUsedAt` is kept to the minute, so a busy key costs one write a minute, not one per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 export function createAuthService({ db, config }: ServiceDeps) {
   return {
@@ -22,6 +25,9 @@ export function createAuthService({ db, config }: ServiceDeps) {
       const key = await db.asSystem((tx) => findApiKeyByPrefix(tx, parsed.prefix));
       if (!key || !secretMatches(parsed.secretPart, key.secretHash)) throw unauthenticated('the API key is not valid');
       if (key.revokedAt) throw unauthenticated('the API key has been revoked');
+      if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+        await db.withTenant(key.tenantId, (tx) => touchApiKey(tx, key.tenantId, key.id, LAST_USED_RESOLUTION_MS));
+      }
       return {
         kind: 'key',
         tenantId: key.tenantId,

@@ -26,6 +26,7 @@ export function toApiKeyView(row: ApiKey): Server.ApiKey {
     galleryIds: row.galleryIds.length > 0 ? row.galleryIds : null,
     createdAt: row.createdAt,
     revokedAt: row.revokedAt,
+    lastUsedAt: row.lastUsedAt,
   };
 }
 
