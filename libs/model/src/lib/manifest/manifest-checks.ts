@@ -5,6 +5,7 @@
  */
 import { ModelError } from '../errors/model-error.js';
 import { yoloxAnchorCount } from '../postprocess/decoders/yolox.js';
+import type { InferenceRunner } from '../runtime/inference-runner.js';
 import type { ManifestOutput, ModelManifest } from './manifest-schema.js';
 import { sha256Portable } from './sha256.js';
 
@@ -120,4 +121,23 @@ export async function verifyModelChecksum(manifest: ModelManifest, modelBytes: U
       `model "${manifest.id}": ${manifest.file} has sha256 ${actual} but the manifest says ${manifest.sha256}`,
     );
   }
+}
+
+/**
+ * Starts a session (Node or web) for a model whose bytes were verified, then
+ * checks the manifest against the graph it actually loaded; the session is
+ * released when that check fails, so a bad package never leaks one.
+ */
+export async function startCheckedRunner(
+  manifest: ModelManifest,
+  start: () => Promise<InferenceRunner>,
+): Promise<{ manifest: ModelManifest; runner: InferenceRunner }> {
+  const runner = await start();
+  try {
+    checkManifestAgainstSignature(manifest, runner.signature);
+  } catch (error) {
+    await runner.release();
+    throw error;
+  }
+  return { manifest, runner };
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { asModelError, ModelError } from '../errors/model-error.js';
-import { checkManifestAgainstSignature, verifyModelChecksum } from '../manifest/manifest-checks.js';
+import { startCheckedRunner, verifyModelChecksum } from '../manifest/manifest-checks.js';
 import { parseManifest, type ModelManifest } from '../manifest/manifest-schema.js';
 import type { InferenceRunner, SessionOptions } from '../runtime/inference-runner.js';
 import { createNodeRunner } from './node-session.js';
@@ -39,12 +39,5 @@ export async function loadModelPackage(modelDir: string, options: SessionOptions
   const manifest = await readManifest(modelDir);
   const bytes = await readOrNotFound(path.join(modelDir, manifest.file), `model file of "${manifest.id}"`);
   await verifyModelChecksum(manifest, bytes);
-  const runner = await createNodeRunner(bytes, options, manifest.id);
-  try {
-    checkManifestAgainstSignature(manifest, runner.signature);
-  } catch (error) {
-    await runner.release();
-    throw error;
-  }
-  return { manifest, runner };
+  return startCheckedRunner(manifest, () => createNodeRunner(bytes, options, manifest.id));
 }

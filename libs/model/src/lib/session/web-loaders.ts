@@ -5,7 +5,7 @@
  */
 import { ModelError } from '../errors/model-error.js';
 import type { RgbImage } from '../image/rgb-image.js';
-import { checkManifestAgainstSignature, verifyModelChecksum } from '../manifest/manifest-checks.js';
+import { startCheckedRunner, verifyModelChecksum } from '../manifest/manifest-checks.js';
 import { parseManifest, type ModelManifest } from '../manifest/manifest-schema.js';
 import { createCropEmbedder, type CropEmbedder } from '../runtime/embedder.js';
 import type { InferenceRunner } from '../runtime/inference-runner.js';
@@ -34,14 +34,7 @@ async function loadWebModel(source: WebModelSource, options: WebStudentOptions):
     modelBytes = source.modelBytes;
     await verifyModelChecksum(manifest, modelBytes);
   }
-  const runner = await createWebRunner(modelBytes, options, manifest.id);
-  try {
-    checkManifestAgainstSignature(manifest, runner.signature);
-  } catch (error) {
-    await runner.release();
-    throw error;
-  }
-  return { manifest, runner };
+  return startCheckedRunner(manifest, () => createWebRunner(modelBytes, options, manifest.id));
 }
 
 /** Where a manifest-declared embedder is: the sibling folder named by its id, next to a served student. */
