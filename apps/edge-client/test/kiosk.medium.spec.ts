@@ -82,7 +82,20 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
     await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'capture-portrait.png') });
     await page.locator('[data-action="toggle-camera"]').click();
-    await waitFor(() => queueState(page), (state) => state?.pending === 0, 120_000, 'camera frames drained');
+    // A frame already being analysed when the camera pauses is still queued (it was captured before the pause):
+    // wait until the analysed-frame count has stood still for 2 s and the queue is empty, so none is left
+    // in IndexedDB for the next page of this (API, gallery) to send.
+    let stableSince = Date.now();
+    let lastFrames = '';
+    await waitFor(
+      async () => ({ frames: (await page.locator('[data-fact="frames"]').textContent()) ?? '', state: await queueState(page) }),
+      ({ frames, state }) => {
+        if (frames !== lastFrames) [lastFrames, stableSince] = [frames, Date.now()];
+        return state?.pending === 0 && Date.now() - stableSince >= 2_000;
+      },
+      120_000,
+      'camera idle and frames drained',
+    );
     await page.close();
 
     const stored = ingests.filter((call) => call.imageId);
