@@ -1,6 +1,7 @@
 // @person-search/schema: the GraphQL contract. The SDL in src/sdl is the
 // source of truth; `npm run generate` derives everything exported here.
 export { typeDefs } from './generated/type-defs.js';
+export { errorCodes, type ErrorCode } from './error-codes.js';
 export type * from './parents.js';
 // Typed documents and operation types for clients (edge client, tests):
 // scalars as they travel in JSON (DateTime and Embedding are strings).

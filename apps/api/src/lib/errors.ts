@@ -1,20 +1,9 @@
-// The closed set of error codes clients handle (`extensions.code` in GraphQL,
+// Errors with a code from the contract's closed set (libs/schema) that clients handle (`extensions.code` in GraphQL,
 // `error.code` in JSON from the REST routes). Services throw AppError; anything
 // else reaching the edge of the API is an internal error: logged with its
 // cause, shown to the client only as INTERNAL_SERVER_ERROR.
 
-export const errorCodes = [
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'PAYLOAD_TOO_LARGE',
-  'RATE_LIMITED',
-  'QUERY_TOO_COMPLEX',
-  'UNAVAILABLE',
-  'INTERNAL_SERVER_ERROR',
-] as const;
-export type ErrorCode = (typeof errorCodes)[number];
+import type { ErrorCode } from '@person-search/schema';
 
 const httpStatusByCode: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,

@@ -1,18 +1,12 @@
 // Errors from the API, classified for the upload queue: a transient failure is
 // retried with backoff, a permanent one parks the frame and is shown to staff.
 
-/** `NETWORK` = the request never got an HTTP answer (offline, DNS, aborted). */
-export type ApiErrorCode =
-  | 'NETWORK'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'RATE_LIMITED'
-  | 'INTERNAL_SERVER_ERROR';
+import { errorCodes, type ErrorCode } from '@person-search/schema';
 
-const TRANSIENT: ReadonlySet<ApiErrorCode> = new Set(['NETWORK', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR']);
+/** The API's codes, plus `NETWORK`: the request never got an HTTP answer (offline, DNS, aborted). */
+export type ApiErrorCode = 'NETWORK' | ErrorCode;
+
+const TRANSIENT: ReadonlySet<ApiErrorCode> = new Set(['NETWORK', 'RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL_SERVER_ERROR']);
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -30,14 +24,7 @@ export class ApiError extends Error {
   }
 }
 
-const KNOWN_CODES = new Set<string>([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'PAYLOAD_TOO_LARGE',
-  'RATE_LIMITED',
-]);
+const KNOWN_CODES: ReadonlySet<string> = new Set(errorCodes);
 
 export function apiErrorCodeFrom(code: unknown, httpStatus: number): ApiErrorCode {
   if (typeof code === 'string' && KNOWN_CODES.has(code)) return code as ApiErrorCode;
