@@ -5,15 +5,9 @@
  * to CPU instead of failing. Node-only: imported from src/node.ts alone.
  */
 import * as ort from 'onnxruntime-node';
-import { asModelError, ModelError } from '../errors/model-error.js';
-import type { Float32Tensor } from '../image/input-tensor.js';
-import type { TensorInfo } from '../manifest/manifest-checks.js';
-import type { ModelOutputs } from '../postprocess/decode-detections.js';
+import { ModelError } from '../errors/model-error.js';
+import { ortRunner } from './ort-runner.js';
 import type { InferenceRunner, SessionOptions } from '../runtime/inference-runner.js';
-
-function tensorInfo(metadata: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
-  return metadata.map((value) => (value.isTensor ? { name: value.name, shape: [...value.shape] } : { name: value.name }));
-}
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
@@ -67,28 +61,5 @@ async function createSession(modelBytes: Uint8Array, options: SessionOptions, mo
 /** A runner over onnxruntime-node; the session is created from bytes already checksum-verified. */
 export async function createNodeRunner(modelBytes: Uint8Array, options: SessionOptions, modelId: string): Promise<InferenceRunner> {
   const { session, provider } = await createSession(modelBytes, options, modelId);
-  return {
-    signature: { inputs: tensorInfo(session.inputMetadata), outputs: tensorInfo(session.outputMetadata) },
-    executionProvider: provider,
-    async run(feeds: Record<string, Float32Tensor>, outputNames: readonly string[]): Promise<ModelOutputs> {
-      const ortFeeds: Record<string, ort.Tensor> = {};
-      for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', tensor.data, tensor.dims);
-      let results: ort.InferenceSession.OnnxValueMapType;
-      try {
-        results = await session.run(ortFeeds, [...outputNames]);
-      } catch (error) {
-        throw asModelError(error, 'INFERENCE_FAILED', `model "${modelId}" run failed`);
-      }
-      const outputs: ModelOutputs = {};
-      for (const name of outputNames) {
-        const value = results[name];
-        if (!value || value.type !== 'float32') {
-          throw new ModelError('INFERENCE_FAILED', `model "${modelId}" output "${name}" is ${value ? value.type : 'missing'}; expected float32`);
-        }
-        outputs[name] = { data: value.data as Float32Array, dims: [...value.dims] };
-      }
-      return outputs;
-    },
-    release: () => session.release(),
-  };
+  return ortRunner(session, ort.Tensor, provider, modelId);
 }

@@ -5,10 +5,8 @@
  * The runtime is imported lazily on the first load, and its wasm files are
  * served from a configured local path, never a CDN.
  */
-import { asModelError, ModelError } from '../errors/model-error.js';
-import type { Float32Tensor } from '../image/input-tensor.js';
-import type { TensorInfo } from '../manifest/manifest-checks.js';
-import type { ModelOutputs } from '../postprocess/decode-detections.js';
+import { asModelError } from '../errors/model-error.js';
+import { ortRunner } from './ort-runner.js';
 import type { InferenceRunner } from '../runtime/inference-runner.js';
 
 type OrtWeb = typeof import('onnxruntime-web');
@@ -72,10 +70,6 @@ function sessionOptions(backend: WebBackend, options: WebSessionOptions) {
   return { executionProviders: [backend], graphOptimizationLevel: 'all' as const, extra: { session: { intra_op: { allow_spinning: spinning } } } };
 }
 
-function tensorInfo(metadata: readonly { name: string; isTensor: boolean; shape?: readonly (number | string)[] }[]): TensorInfo[] {
-  return metadata.map((value) => (value.isTensor && value.shape ? { name: value.name, shape: [...value.shape] } : { name: value.name }));
-}
-
 export async function createWebRunner(modelBytes: Uint8Array, options: WebSessionOptions, modelId: string): Promise<InferenceRunner> {
   const log = options.log ?? ((message: string) => console.warn(message));
   const ort: OrtWeb = await import('onnxruntime-web');
@@ -94,27 +88,5 @@ export async function createWebRunner(modelBytes: Uint8Array, options: WebSessio
       throw asModelError(wasmError, 'INFERENCE_FAILED', `model "${modelId}" could not start on wasm`);
     }
   }
-  return {
-    signature: { inputs: tensorInfo(session.inputMetadata), outputs: tensorInfo(session.outputMetadata) },
-    executionProvider: backend,
-    async run(feeds: Record<string, Float32Tensor>, outputNames: readonly string[]): Promise<ModelOutputs> {
-      const ortFeeds: Record<string, InstanceType<OrtWeb['Tensor']>> = {};
-      for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', tensor.data, tensor.dims);
-      const results = await session.run(ortFeeds, [...outputNames]).catch((error: unknown) => {
-        throw asModelError(error, 'INFERENCE_FAILED', `model "${modelId}" run failed`);
-      });
-      const outputs: ModelOutputs = {};
-      for (const name of outputNames) {
-        const value = results[name];
-        if (!value || value.type !== 'float32') {
-          throw new ModelError('INFERENCE_FAILED', `model "${modelId}" output "${name}" is ${value ? value.type : 'missing'}; expected float32`);
-        }
-        // WebGPU outputs may live on the GPU; getData() downloads them when needed.
-        outputs[name] = { data: (await value.getData()) as Float32Array, dims: [...value.dims] };
-        value.dispose();
-      }
-      return outputs;
-    },
-    release: () => session.release(),
-  };
+  return ortRunner(session, ort.Tensor, backend, modelId);
 }
