@@ -21,7 +21,6 @@ export function workspaceVitest(projectDir: string): ViteUserConfig {
     test: {
       root: projectDir,
       include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
-      passWithNoTests: true,
       testTimeout: 120_000,
       hookTimeout: 300_000,
       // Tests share two cores and real databases: run files one at a time.
