@@ -77,7 +77,8 @@ export async function startHttpServer(app: AppContext, options: { port: number; 
     }
     const modelFile = /^\/models\/([a-z0-9-]+)\/([\w.-]+)$/.exec(pathname);
     if (modelFile && method === 'GET') return serveModelFile(app, modelFile[1]!, modelFile[2]!, response);
-    if ((pathname === '/kiosk' || pathname.startsWith('/kiosk/')) && method === 'GET') {
+    // HEAD too (uptime checks, link checkers): Node sends the headers and drops the body.
+    if ((pathname === '/kiosk' || pathname.startsWith('/kiosk/')) && (method === 'GET' || method === 'HEAD')) {
       if (pathname === '/kiosk') {
         response.writeHead(308, { location: '/kiosk/' }).end();
         return;
