@@ -45,10 +45,11 @@ export async function startHttpServer(app: AppContext, options: { port: number; 
   async function route(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const { pathname } = url;
     const method = request.method ?? 'GET';
-    if (pathname === '/graphql' || pathname.startsWith('/v1/') || pathname.startsWith('/models/') || pathname.startsWith('/kiosk/')) {
+    if (pathname === '/graphql' || pathname === '/healthz' || pathname.startsWith('/v1/') || pathname.startsWith('/models/') || pathname.startsWith('/kiosk/')) {
       // Callers authenticate with a bearer header, never cookies, so any origin
       // may call (the embeddable kiosk element runs on customers' pages, and
-      // loads its module script and WASM runtime from /kiosk/ in CORS mode).
+      // loads its module script and WASM runtime from /kiosk/ in CORS mode;
+      // its upload queue probes /healthz before retrying after an outage).
       response.setHeader('access-control-allow-origin', '*');
       response.setHeader('access-control-allow-headers', 'authorization, content-type, accept');
       response.setHeader('access-control-allow-methods', 'GET, POST, PUT, OPTIONS');
