@@ -17,7 +17,14 @@ export default [
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'platform:isomorphic', onlyDependOnLibsWithTags: ['platform:isomorphic'] },
+            // The runtime (libs/model) is isomorphic: it may not import node-only libs such as
+            // libs/model-build (converter, ONNX builder, default-model builders, evaluation),
+            // nor the packages only that tooling needs, so the edge bundle never reaches them.
+            {
+              sourceTag: 'platform:isomorphic',
+              onlyDependOnLibsWithTags: ['platform:isomorphic'],
+              bannedExternalImports: ['protobufjs', '@tensorflow/*', '@vladmandic/*'],
+            },
             { sourceTag: 'platform:web', onlyDependOnLibsWithTags: ['platform:web', 'platform:isomorphic'] },
             { sourceTag: 'platform:node', onlyDependOnLibsWithTags: ['platform:node', 'platform:isomorphic'] },
           ],

@@ -14,6 +14,7 @@ export function workspaceVitest(projectDir: string): ViteUserConfig {
         '@person-search/model/node': path.join(root, 'libs/model/src/node.ts'),
         '@person-search/model/web': path.join(root, 'libs/model/src/web.ts'),
         '@person-search/model': path.join(root, 'libs/model/src/index.ts'),
+        '@person-search/model-build': path.join(root, 'libs/model-build/src/index.ts'),
         '@person-search/schema': path.join(root, 'libs/schema/src/index.ts'),
         '@person-search/db': path.join(root, 'libs/db/src/index.ts'),
       },

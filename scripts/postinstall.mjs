@@ -9,7 +9,7 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const steps = [
   ['prisma', 'generate the Prisma client'],
-  ['libs/model', 'build the default models if missing'],
+  ['libs/model-build', 'build the default models if missing'],
 ];
 for (const [workspace, what] of steps) {
   console.log(`postinstall: ${workspace}: ${what}`);

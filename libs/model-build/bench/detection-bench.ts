@@ -6,8 +6,8 @@
  * ground-truth row is an ignore region.
  */
 import { readFile } from 'node:fs/promises';
-import type { PersonDetection, RgbImage } from '../src/index.js';
-import { decodeImage } from '../src/node.js';
+import type { PersonDetection, RgbImage } from '@person-search/model';
+import { decodeImage } from '@person-search/model/node';
 import { detectionMetrics, type DetectionFrame } from '../src/lib/evaluation/detection-metrics.js';
 import { groundTruthForFrame } from '../src/lib/evaluation/mot-ground-truth.js';
 import type { MotSequence } from './shared-data.js';

@@ -5,12 +5,11 @@
  * runtime's teachers/students and the pure-TS histogram baseline are
  * measured by the same code.
  */
-import type { Box, RgbImage } from '../src/index.js';
-import { decodeImage } from '../src/node.js';
+import { cropImage, type Box, type RgbImage } from '@person-search/model';
+import { decodeImage } from '@person-search/model/node';
 import { motReidSplit, type ReidCrop } from '../src/lib/evaluation/mot-ground-truth.js';
 import { retrievalMetrics, type RetrievalMetrics } from '../src/lib/evaluation/retrieval-metrics.js';
 import { hsvStripeHistogram } from '../src/lib/evaluation/hsv-histogram.js';
-import { cropImage } from '../src/index.js';
 import sharp from 'sharp';
 import { readFile } from 'node:fs/promises';
 import type { Cuhk03Crops, MotSequence, RgbCrop } from './shared-data.js';

@@ -9,9 +9,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
-import { prepareImage, type Box, type RgbImage } from '../src/index.js';
-import type { ModelManifest } from '../src/index.js';
-import { loadStudent, loadTeacher } from '../src/node.js';
+import { prepareImage, type Box, type ModelManifest, type RgbImage } from '@person-search/model';
+import { loadStudent, loadTeacher } from '@person-search/model/node';
 import { centernetTensors, readCenternetModel } from '../src/lib/default-models/centernet-source.js';
 import { loadTfjsReference } from '../test/support/tfjs-reference.js';
 

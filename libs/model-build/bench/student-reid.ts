@@ -6,7 +6,7 @@
  * against everything: missed people count against the student, as they
  * would in use.
  */
-import { iou, type RgbImage, type Box, type PersonDetection } from '../src/index.js';
+import { iou, type RgbImage, type Box, type PersonDetection } from '@person-search/model';
 import type { BoxEmbedder } from './reid-bench.js';
 
 const MIN_MATCH_IOU = 0.3;

@@ -4,7 +4,7 @@
  * runtime the apps use. Skips with the reason when ../shared is absent.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTeacher, type Teacher } from '../src/node.js';
+import { loadTeacher, type Teacher } from '@person-search/model/node';
 import { freshTeacherDir } from '../bench/model-packages.js';
 import { cuhk03Metrics, hsvHistogramEmbedder } from '../bench/reid-bench.js';
 import { cuhk03ValDir, loadCuhk03Val, missingReason } from '../bench/shared-data.js';

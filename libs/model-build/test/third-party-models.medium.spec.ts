@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cosineSimilarity, iou, sha256Hex, type Box, type Student } from '../src/index.js';
-import { decodeImage, loadStudent, loadTeacher, type Teacher } from '../src/node.js';
+import { cosineSimilarity, iou, sha256Hex, type Box, type Student } from '@person-search/model';
+import { decodeImage, loadStudent, loadTeacher, type Teacher } from '@person-search/model/node';
 
 import {
   isPositivePedestrian,

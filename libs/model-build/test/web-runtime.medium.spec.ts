@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cosineSimilarity, iou } from '../src/index.js';
-import { decodeImage, loadStudent } from '../src/node.js';
-import { loadWebStudent } from '../src/web.js';
+import { cosineSimilarity, iou } from '@person-search/model';
+import { decodeImage, loadStudent } from '@person-search/model/node';
+import { loadWebStudent } from '@person-search/model/web';
 import { modelPackage, motFrames, mot17Dir, readFixtureManifest, removeModelPackages, skipReason, THIRD_PARTY } from './support/third-party-models.js';
 
 const { yolox, osnet } = THIRD_PARTY;

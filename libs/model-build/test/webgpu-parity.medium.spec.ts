@@ -13,8 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cosineSimilarity, type Box, type RgbImage } from '../src/index.js';
-import { buildDefaultModels, decodeImage, DEFAULT_TEACHER_ID } from '../src/node.js';
+import { cosineSimilarity, type Box, type RgbImage } from '@person-search/model';
+import { decodeImage } from '@person-search/model/node';
+import { buildDefaultModels, DEFAULT_TEACHER_ID } from '../src/index.js';
 import { isPositivePedestrian, modelPackage, motFrames, mot17Dir, removeModelPackages, THIRD_PARTY } from './support/third-party-models.js';
 import { removeTinyPackages, writeTinyEmbedderPackage } from './support/tiny-models.js';
 

@@ -1,12 +1,10 @@
 /**
  * @person-search/model/node — Node-only entry: sharp image decoding and
  * onnxruntime-node model loading. Re-exports the isomorphic API too.
+ * Model building (converter, default models) lives in @person-search/model-build.
  */
 export * from './index.js';
 export { decodeImage, DEFAULT_MAX_PIXELS, type DecodeImageOptions } from './lib/image/decode-node.js';
 export { loadStudent, loadTeacher, type StudentOptions, type Teacher } from './lib/session/node-loaders.js';
 export { readManifest, loadModelPackage, type LoadedModel } from './lib/session/model-package.js';
 export { createNodeRunner } from './lib/session/node-session.js';
-export { buildDefaultModels, defaultModelsDir, DEFAULT_STUDENT_ID, type BuildDefaultModelsOptions, type DefaultModelResult } from './lib/default-models/index.js';
-export { DEFAULT_TEACHER_ID } from './lib/teacher/index.js';
-export { convertTfjsGraphModel, parseTfjsGraphModel, type TfjsModelJson } from './lib/convert/index.js';

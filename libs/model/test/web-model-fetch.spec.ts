@@ -9,7 +9,7 @@ import { tinyEmbedderBytes, tinyEmbedderManifest } from './support/tiny-models.j
 
 /** A served package: manifest.json + model.onnx; counts requests per file. */
 async function servedPackage(modelBytes: Uint8Array, status = 200) {
-  const manifest = JSON.stringify(await tinyEmbedderManifest(tinyEmbedderBytes()));
+  const manifest = JSON.stringify(tinyEmbedderManifest());
   const requested: string[] = [];
   const fetchStub = (async (url: string | URL | Request) => {
     const href = String(url);

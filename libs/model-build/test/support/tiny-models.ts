@@ -1,13 +1,14 @@
 /**
  * Tiny ONNX models built in-process (with the project's graph builder), so
- * runtime tests need no downloaded weights: a crop embedder
+ * runtime tests need no downloaded weights: a crop embedder (also committed as
+ * libs/model's test fixture, checked by test/runtime-fixtures.spec.ts)
  * [N, 3, 16, 8] → Conv 3x3 → Relu → GlobalAveragePool → [N, 4].
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OnnxDataType, OnnxGraphBuilder } from '../../src/lib/onnx/index.js';
-import { sha256Hex } from '../../src/index.js';
+import { sha256Hex } from '@person-search/model';
 
 export const TINY_EMBEDDER = { height: 16, width: 8, dimension: 4 } as const;
 
@@ -36,7 +37,7 @@ export async function tinyEmbedderManifest(bytes: Uint8Array): Promise<Record<st
     file: 'model.onnx',
     sha256: await sha256Hex(bytes),
     license: 'MIT',
-    source: 'built by test/support/tiny-models.ts',
+    source: 'built by libs/model-build/test/support/tiny-models.ts',
     input: {
       name: 'images',
       layout: 'NCHW',

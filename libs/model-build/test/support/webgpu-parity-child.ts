@@ -6,7 +6,7 @@
  * argv: <model package dir> <image: raw RGB file> <width> <height> <boxes JSON>
  */
 import { readFileSync } from 'node:fs';
-import { loadTeacher } from '../../src/node.js';
+import { loadTeacher } from '@person-search/model/node';
 
 const [packageDir, imagePath, width, height, boxesJson] = process.argv.slice(2) as [string, string, string, string, string];
 const image = { data: new Uint8Array(readFileSync(imagePath)), width: Number(width), height: Number(height), channels: 3 as const };

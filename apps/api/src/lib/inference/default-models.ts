@@ -2,7 +2,7 @@
 // never downloaded. `npm install` builds them; start-up checks again so that a
 // deleted or outdated `.models` folder heals itself (a check of an up-to-date
 // package costs one sha256 of each file).
-import { buildDefaultModels, DEFAULT_STUDENT_ID, DEFAULT_TEACHER_ID } from '@person-search/model/node';
+import { buildDefaultModels, DEFAULT_STUDENT_ID, DEFAULT_TEACHER_ID } from '@person-search/model-build';
 import type { Config } from '../config.js';
 
 export async function ensureDefaultModels(config: Config, log: (line: string) => void): Promise<void> {

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseManifest } from '../manifest/manifest-schema.js';
+import { parseManifest } from '@person-search/model';
 import { buildDefaultTeacher, DEFAULT_TEACHER_ID, DEFAULT_TEACHER_VERSION } from '../teacher/index.js';
 import { buildDefaultStudent, DEFAULT_STUDENT_ID, DEFAULT_STUDENT_VERSION, type BuiltModel } from './student';
 

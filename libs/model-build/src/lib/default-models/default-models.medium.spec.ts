@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, loadStudent } from '../../node';
+import { decodeImage, loadStudent } from '@person-search/model/node';
 import { loadTfjsReference, type TfjsReference } from '../../../test/support/tfjs-reference';
 import { letterboxFile, mot17Frames, packagedPhoto } from '../../../test/support/test-images';
 import { buildDefaultModels } from './build-default-models';

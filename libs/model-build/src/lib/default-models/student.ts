@@ -5,8 +5,7 @@
  * black). Outputs, persons only, best first: `boxes` [N, 4] x1 y1 x2 y2 in
  * input pixels, `scores` [N], `embeddings` [N, 128] L2-normalised.
  */
-import { sha256Hex } from '../manifest/manifest-checks.js';
-import { parseManifest, type ModelManifest } from '../manifest/manifest-schema.js';
+import { parseManifest, sha256Hex, type ModelManifest } from '@person-search/model';
 import { CONVERTER_OPSET, createTfjsConverter } from '../convert';
 import { OnnxDataType, OnnxGraphBuilder } from '../onnx';
 import { CENTERNET_SOURCE, centernetTensors, readCenternetModel, withHeatmapClasses } from './centernet-source';

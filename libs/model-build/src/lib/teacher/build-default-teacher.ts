@@ -3,8 +3,7 @@
  * alone: no weights, no data, nothing downloaded, so every build is
  * byte-identical and nothing learned from evaluation data ships.
  */
-import { sha256Hex } from '../manifest/manifest-checks.js';
-import { parseManifest, type ModelManifest } from '../manifest/manifest-schema.js';
+import { parseManifest, sha256Hex, type ModelManifest } from '@person-search/model';
 import { buildTeacherGraph, TEACHER_INPUT, TEACHER_OUTPUT } from './build-teacher-graph.js';
 import { TEACHER_DESIGN, teacherDimension } from './teacher-design.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { sha256Hex } from '../manifest/manifest-checks.js';
+import { sha256Hex } from '@person-search/model';
 import { buildDefaultTeacher } from './build-default-teacher.js';
 import { TEACHER_DESIGN, teacherDimension } from './teacher-design.js';
 import { rgbToHsv } from '../evaluation/hsv-histogram.js';

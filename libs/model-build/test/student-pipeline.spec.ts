@@ -4,11 +4,11 @@
  * a bare detector (embedding null) and a composite detector + embedder.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cosineSimilarity, type RgbImage } from '../src/index.js';
-import { loadStudent, loadTeacher } from '../src/node.js';
+import { cosineSimilarity, type RgbImage } from '@person-search/model';
+import { loadStudent, loadTeacher } from '@person-search/model/node';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadWebStudent } from '../src/web.js';
+import { loadWebStudent } from '@person-search/model/web';
 import {
   constantOutputModelBytes,
   removeTinyPackages,
