@@ -1,5 +1,5 @@
--- nearestStudentNeighbours (apps/api/src/lib/repositories/detections-repository.ts)
-WITH candidates AS (
+-- nearestStudentNeighbours, hnsw (apps/api/src/lib/repositories/detections-repository.ts)
+WITH candidates AS MATERIALIZED (
       SELECT id, (student_embedding::vector(128) <=> ?::vector(128)) AS distance
       FROM detections
       WHERE tenant_id = ?::uuid
@@ -11,4 +11,4 @@ WITH candidates AS (
       ORDER BY student_embedding::vector(128) <=> ?::vector(128)
       LIMIT ?
     )
-    SELECT id::text AS id, (1 - distance)::float8 AS similarity FROM candidates ORDER BY distance, id
+    SELECT id::text AS id, (1 - distance)::float8 AS similarity FROM candidates ORDER BY similarity DESC, id

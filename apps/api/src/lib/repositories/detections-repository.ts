@@ -4,7 +4,7 @@
 // (register_embedding_model), so the planner can use it. D is an integer from
 // the models table, inlined with Prisma.raw (a typmod cannot be a parameter).
 // The SQL of each vector query is snapshotted in test/sql-snapshots.
-import { Prisma, toVectorSql, type DatabaseTransaction, type Detection } from '@person-search/db';
+import { Prisma, toVectorSql, vectorType, type DatabaseTransaction, type Detection } from '@person-search/db';
 import type { BoxValue } from '@person-search/schema';
 
 export interface NewDetection {
@@ -66,27 +66,75 @@ export interface AnnCandidate {
   similarity: number;
 }
 
-/** The stage-1 statement (exported for the SQL snapshot and EXPLAIN tests). */
-export function nearestStudentNeighboursSql(tenantId: string, query: Float32Array, filter: AnnFilter, limit: number): Prisma.Sql {
-  const dimension = Prisma.raw(String(Math.trunc(filter.dimension)));
-  const vector = toVectorSql(query);
-  const galleryIds = filter.galleryIds ? [...filter.galleryIds] : null;
-  // Ordered by distance inside the CTE (the HNSW index scan), re-sorted
-  // outside: with iterative_scan = relaxed_order rows may come slightly out of order.
-  return Prisma.sql`
-    WITH candidates AS (
-      SELECT id, (student_embedding::vector(${dimension}) <=> ${vector}::vector(${dimension})) AS distance
-      FROM detections
-      WHERE tenant_id = ${tenantId}::uuid
+export type AnnPlan = 'exact' | 'hnsw' | 'hnsw_then_exact';
+
+/**
+ * At most this many rows in the filter ⇒ exact scan. Measured (issue 10, 2-core Postgres, 128-d):
+ * exact over 10k filtered rows ≈ 10–21 ms, while HNSW under a filter that selective scans
+ * 96–241 ms and loses recall (pool / selectivity tuples before enough rows pass).
+ */
+export const EXACT_SCAN_MAX_ROWS = 10_000;
+
+function filterSql(tenantId: string, filter: AnnFilter, galleryIds: readonly string[] | null): Prisma.Sql {
+  const galleries = galleryIds ? [...galleryIds] : null;
+  return Prisma.sql`tenant_id = ${tenantId}::uuid
         AND student_model_id = ${filter.modelId}
-        AND (${galleryIds}::uuid[] IS NULL OR gallery_id = ANY(${galleryIds}::uuid[]))
+        AND (${galleries}::uuid[] IS NULL OR gallery_id = ANY(${galleries}::uuid[]))
         AND (${filter.capturedAfter}::timestamptz IS NULL OR captured_at >= ${filter.capturedAfter}::timestamptz)
         AND (${filter.capturedBefore}::timestamptz IS NULL OR captured_at <= ${filter.capturedBefore}::timestamptz)
-        AND (${filter.excludeDetectionId}::uuid IS NULL OR id <> ${filter.excludeDetectionId}::uuid)
-      ORDER BY student_embedding::vector(${dimension}) <=> ${vector}::vector(${dimension})
+        AND (${filter.excludeDetectionId}::uuid IS NULL OR id <> ${filter.excludeDetectionId}::uuid)`;
+}
+
+/**
+ * The stage-1 statement (exported for the SQL snapshot and EXPLAIN tests). `hnsw`: the index scan
+ * in a MATERIALIZED CTE, re-sorted outside — inlined, the outer ORDER BY would trust the index order,
+ * which iterative_scan = relaxed_order does not keep. The outer sort key is the similarity, not the
+ * CTE's distance column: Postgres 17 (PGlite) carries a materialised CTE's sort order up to the outer
+ * query and would skip a sort on `distance` too (seen: unsorted pools on PGlite). `exact`: every filtered row's distance in a
+ * MATERIALIZED CTE (its ORDER BY cannot match the index), then a top-N sort.
+ */
+export function nearestStudentNeighboursSql(tenantId: string, query: Float32Array, filter: AnnFilter, limit: number, plan: 'hnsw' | 'exact' = 'hnsw'): Prisma.Sql {
+  const type = vectorType(filter.dimension);
+  const vector = toVectorSql(query);
+  const where = filterSql(tenantId, filter, filter.galleryIds);
+  if (plan === 'exact') {
+    return Prisma.sql`
+    WITH filtered AS MATERIALIZED (
+      SELECT id, (student_embedding::${type} <=> ${vector}::${type}) AS distance
+      FROM detections
+      WHERE ${where}
+    )
+    SELECT id::text AS id, (1 - distance)::float8 AS similarity FROM filtered ORDER BY distance, id LIMIT ${limit}`;
+  }
+  return Prisma.sql`
+    WITH candidates AS MATERIALIZED (
+      SELECT id, (student_embedding::${type} <=> ${vector}::${type}) AS distance
+      FROM detections
+      WHERE ${where}
+      ORDER BY student_embedding::${type} <=> ${vector}::${type}
       LIMIT ${limit}
     )
-    SELECT id::text AS id, (1 - distance)::float8 AS similarity FROM candidates ORDER BY distance, id`;
+    SELECT id::text AS id, (1 - distance)::float8 AS similarity FROM candidates ORDER BY similarity DESC, id`;
+}
+
+/**
+ * Rows the filter admits, counted up to `cap` + 1 (so the cost is bounded by the cap). Without a
+ * gallery filter the tenant's galleries are listed, so a time window is an index range per gallery
+ * on (tenant_id, gallery_id, captured_at) rather than a walk over the whole tenant. The model id is
+ * left out (it would need the heap): a few rows of a retired model only make HNSW likelier, and the
+ * exact retry covers that.
+ */
+export function filteredRowCountSql(tenantId: string, filter: AnnFilter, cap: number): Prisma.Sql {
+  const galleries = filter.galleryIds ? [...filter.galleryIds] : null;
+  return Prisma.sql`
+    SELECT count(*)::int AS count FROM (
+      SELECT 1 FROM detections
+      WHERE tenant_id = ${tenantId}::uuid
+        AND gallery_id = ANY(COALESCE(${galleries}::uuid[], ARRAY(SELECT id FROM galleries WHERE tenant_id = ${tenantId}::uuid)))
+        AND (${filter.capturedAfter}::timestamptz IS NULL OR captured_at >= ${filter.capturedAfter}::timestamptz)
+        AND (${filter.capturedBefore}::timestamptz IS NULL OR captured_at <= ${filter.capturedBefore}::timestamptz)
+      LIMIT ${cap + 1}
+    ) AS admitted`;
 }
 
 /** HNSW search breadth for a pool of `limit` candidates: pgvector's ef_search must be at least the LIMIT to return it. */
@@ -95,10 +143,19 @@ export function annSettingsSql(limit: number): Prisma.Sql {
   return Prisma.sql`SELECT set_config('hnsw.ef_search', ${String(efSearch)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`;
 }
 
+export interface AnnResult {
+  candidates: AnnCandidate[];
+  plan: AnnPlan;
+  /** Rows the filter admits, counted up to EXACT_SCAN_MAX_ROWS + 1. */
+  admittedRows: number;
+}
+
 /**
  * Stage 1 of search: the `limit` nearest student vectors by cosine distance.
- * Sets the HNSW search breadth and iterative scan for this transaction only,
- * so that filtered rows (tenant, galleries, time) do not starve the result.
+ * Few admitted rows ⇒ exact scan (faster than HNSW there, and exact). Otherwise
+ * HNSW with iterative scan, breadth set for this transaction only; if it comes
+ * back short of the pool (the filter starved it), the exact scan runs instead,
+ * so a search never returns fewer candidates than exist.
  */
 export async function nearestStudentNeighbours(
   tx: DatabaseTransaction,
@@ -106,9 +163,18 @@ export async function nearestStudentNeighbours(
   query: Float32Array,
   filter: AnnFilter,
   limit: number,
-): Promise<AnnCandidate[]> {
+  options: { exactMaxRows?: number } = {},
+): Promise<AnnResult> {
+  const exactMaxRows = options.exactMaxRows ?? EXACT_SCAN_MAX_ROWS;
+  const [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, exactMaxRows));
+  if (admittedRows <= exactMaxRows) {
+    return { candidates: await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact')), plan: 'exact', admittedRows };
+  }
   await tx.$queryRaw(annSettingsSql(limit));
-  return tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit));
+  const approximate = await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'hnsw'));
+  if (approximate.length >= limit) return { candidates: approximate, plan: 'hnsw', admittedRows };
+  const exact = await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact'));
+  return { candidates: exact, plan: 'hnsw_then_exact', admittedRows };
 }
 
 /** Teacher cosine similarity of each candidate that has a teacher vector of `modelId`. */

@@ -1,0 +1,12 @@
+-- nearestStudentNeighbours, exact (apps/api/src/lib/repositories/detections-repository.ts)
+WITH filtered AS MATERIALIZED (
+      SELECT id, (student_embedding::vector(128) <=> ?::vector(128)) AS distance
+      FROM detections
+      WHERE tenant_id = ?::uuid
+        AND student_model_id = ?
+        AND (?::uuid[] IS NULL OR gallery_id = ANY(?::uuid[]))
+        AND (?::timestamptz IS NULL OR captured_at >= ?::timestamptz)
+        AND (?::timestamptz IS NULL OR captured_at <= ?::timestamptz)
+        AND (?::uuid IS NULL OR id <> ?::uuid)
+    )
+    SELECT id::text AS id, (1 - distance)::float8 AS similarity FROM filtered ORDER BY distance, id LIMIT ?
