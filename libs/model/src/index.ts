@@ -5,8 +5,10 @@
  * Node loaders live in '@person-search/model/node', browser ones in '/web'.
  */
 export { ModelError, isModelError, MODEL_ERROR_CODES, type ModelErrorCode } from './lib/errors/model-error.js';
-export { parseManifest, DECODERS, DECODER_TENSORS } from './lib/manifest/manifest-schema.js';
-export type { ModelManifest, ManifestInput, ManifestOutput, ManifestEmbedding, ResizeSpec, DecoderName } from './lib/manifest/manifest-schema.js';
+export { parseManifest } from './lib/manifest/manifest-schema.js';
+export type { ModelManifest, ManifestInput, ManifestOutput, ManifestEmbedding, ResizeSpec } from './lib/manifest/manifest-schema.js';
+export { DECODER_REGISTRY, DECODERS, detectorDecoder, type DecoderName } from './lib/postprocess/decoders/registry.js';
+export type { DetectorDecoder, DecodeContext, ShapeCheckContext } from './lib/postprocess/decoders/decoder.js';
 export { checkManifestAgainstSignature, verifyModelChecksum, sha256Hex, type ModelSignature, type TensorInfo } from './lib/manifest/manifest-checks.js';
 export { assertValidImage, assertPixelLimit, type RgbImage, type Box } from './lib/image/rgb-image.js';
 export { boxArea, iou, clampBox, cropRegion } from './lib/image/box.js';

@@ -4,7 +4,7 @@
  * Pure and isomorphic: the Node and web session wrappers both call these.
  */
 import { ModelError } from '../errors/model-error.js';
-import { yoloxAnchorCount } from '../postprocess/decoders/yolox.js';
+import { DECODER_REGISTRY } from '../postprocess/decoders/registry.js';
 import type { InferenceRunner } from '../runtime/inference-runner.js';
 import type { ManifestOutput, ModelManifest } from './manifest-schema.js';
 import { sha256Portable } from './sha256.js';
@@ -41,36 +41,20 @@ function checkDim(manifest: ModelManifest, info: TensorInfo, axis: number, expec
   }
 }
 
-/** Static output shapes each decoder needs (dims the graph leaves dynamic are checked at decode time). */
+/** Static output shapes the manifest's decoder needs (the decoder's own checkShapes). */
 function checkDecoderShapes(manifest: ModelManifest, output: ManifestOutput, signature: ModelSignature): void {
-  const info = (role: string) => signature.outputs.find((tensor) => tensor.name === output.tensors[role])!;
-  const atLeast = (tensor: TensorInfo, axis: number, minimum: number, what: string) => {
-    const actual = tensor.shape?.[axis];
-    if (typeof actual === 'number' && actual > 0 && actual < minimum) {
-      throw mismatch(manifest, `output "${tensor.name}" has ${actual} at axis ${axis}; ${what} needs at least ${minimum}`);
-    }
-  };
-  switch (output.decoder) {
-    case 'end-to-end': {
-      const boxes = info('boxes');
-      if (boxes.shape) checkDim(manifest, boxes, boxes.shape.length - 1, 4, 'boxes (x1, y1, x2, y2)');
-      return;
-    }
-    case 'centernet': {
-      const detections = info('detections');
-      if (detections.shape) checkDim(manifest, detections, detections.shape.length - 1, 6, 'centernet rows (x1, y1, x2, y2, score, class)');
-      return;
-    }
-    case 'yolox': {
-      const head = info('output');
-      checkDim(manifest, head, 1, yoloxAnchorCount(manifest.input.width, manifest.input.height), `yolox anchors for a ${manifest.input.width}x${manifest.input.height} input`);
-      atLeast(head, 2, 6 + output.personClass, `personClass ${output.personClass}`);
-      return;
-    }
-    case 'yolov8':
-      atLeast(info('output'), 1, 5 + output.personClass, `personClass ${output.personClass}`);
-      return;
-  }
+  DECODER_REGISTRY[output.decoder].checkShapes({
+    output: (role) => signature.outputs.find((tensor) => tensor.name === output.tensors[role])!,
+    manifestOutput: output,
+    input: manifest.input,
+    fixedDim: (tensor, axis, expected, field) => checkDim(manifest, tensor, axis, expected, field),
+    atLeast: (tensor, axis, minimum, what) => {
+      const actual = tensor.shape?.[axis];
+      if (typeof actual === 'number' && actual > 0 && actual < minimum) {
+        throw mismatch(manifest, `output "${tensor.name}" has ${actual} at axis ${axis}; ${what} needs at least ${minimum}`);
+      }
+    },
+  });
 }
 
 /** Throws MANIFEST_MISMATCH when the manifest's tensor names or static shapes disagree with the graph. */

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ModelError } from '../errors/model-error.js';
+import { DECODER_REGISTRY, DECODERS, EMBEDDER_PAIRED_DECODERS } from '../postprocess/decoders/registry.js';
 
 const rgbTriple = z.tuple([z.number(), z.number(), z.number()]);
 const tensorName = z.string().min(1);
@@ -33,17 +34,6 @@ const inputSchema = z.strictObject({
   std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
 });
 
-export const DECODERS = ['end-to-end', 'centernet', 'yolox', 'yolov8'] as const;
-export type DecoderName = (typeof DECODERS)[number];
-
-/** Output tensor names each decoder needs, by role. */
-export const DECODER_TENSORS: Record<DecoderName, readonly string[]> = {
-  'end-to-end': ['boxes', 'scores'],
-  centernet: ['detections'],
-  yolox: ['output'],
-  yolov8: ['output'],
-};
-
 const outputSchema = z.strictObject({
   decoder: z.enum(DECODERS),
   tensors: z.record(z.string(), tensorName),
@@ -66,7 +56,8 @@ const manifestSchema = z
     id: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+'),
     version: z.string().min(1),
     role: z.enum(['student', 'teacher']),
-    family: z.enum(['end-to-end', 'centernet', 'yolox', 'yolov8', 'reid-embedder']),
+    // A detector family is a registered decoder (postprocess/decoders/registry.ts); an embedder has none.
+    family: z.enum([...DECODERS, 'reid-embedder']),
     // A bare file name: a manifest must not point outside its own folder.
     file: z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/, 'must be a file name inside the model folder'),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
@@ -84,8 +75,9 @@ const manifestSchema = z
   })
   .superRefine((manifest, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (manifest.embedder && (manifest.family === 'reid-embedder' || manifest.family === 'end-to-end')) {
-      issue(['embedder'], `only a detector family (centernet, yolox, yolov8) can name an embedder, not "${manifest.family}"`);
+    const paired = EMBEDDER_PAIRED_DECODERS as readonly string[];
+    if (manifest.embedder && !paired.includes(manifest.family)) {
+      issue(['embedder'], `only a detector family (${paired.join(', ')}) can name an embedder, not "${manifest.family}"`);
     }
     if (manifest.family === 'reid-embedder') {
       if (!manifest.embedding) issue(['embedding'], 'required for family "reid-embedder"');
@@ -99,15 +91,16 @@ const manifestSchema = z
     if (manifest.output.decoder !== manifest.family) {
       issue(['output', 'decoder'], `must equal family "${manifest.family}"`);
     }
-    for (const role of DECODER_TENSORS[manifest.output.decoder]) {
+    const decoder = DECODER_REGISTRY[manifest.output.decoder];
+    for (const role of decoder.tensors) {
       if (!manifest.output.tensors[role]) {
         issue(['output', 'tensors', role], `required by decoder "${manifest.output.decoder}"`);
       }
     }
-    if (manifest.family === 'end-to-end' && !manifest.embedding) {
-      issue(['embedding'], 'required for family "end-to-end" (it outputs embeddings per box)');
+    if (decoder.embeddings === 'per-box' && !manifest.embedding) {
+      issue(['embedding'], `required for family "${manifest.family}" (it outputs embeddings per box)`);
     }
-    if (manifest.family !== 'end-to-end' && manifest.embedding) {
+    if (decoder.embeddings === 'embedder' && manifest.embedding) {
       issue(['embedding'], `not supported for family "${manifest.family}": pair it with a reid-embedder instead`);
     }
     const declaredEmbeddings = manifest.output.tensors['embeddings'];

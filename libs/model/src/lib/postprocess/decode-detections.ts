@@ -1,19 +1,17 @@
 /**
  * From a detector's raw outputs to person detections in original-image pixels:
- * the manifest's decoder, score threshold, NMS (not for end-to-end: it is in
- * the graph), maxDetections, and the inverse resize geometry.
+ * the manifest's registered decoder (score threshold, NMS where the graph has
+ * none, maxDetections), then the inverse resize geometry.
  */
 import { ModelError } from '../errors/model-error.js';
 import { boxToOriginal, type ResizeGeometry } from '../image/geometry.js';
 import type { Float32Tensor } from '../image/input-tensor.js';
 import type { Box } from '../image/rgb-image.js';
 import type { ModelManifest } from '../manifest/manifest-schema.js';
-import { decodeCenternet } from './decoders/centernet.js';
-import { decodeEndToEnd, embeddingRow } from './decoders/end-to-end.js';
-import { decodeYolov8 } from './decoders/yolov8.js';
-import { decodeYolox } from './decoders/yolox.js';
+import { embeddingRow } from './decoders/end-to-end.js';
+import { DECODER_REGISTRY } from './decoders/registry.js';
 import { l2Normalize } from './embedding.js';
-import { nonMaxSuppression, type Candidate } from './nms.js';
+import type { Candidate } from './nms.js';
 
 /**
  * One person found in an image. `embedding` is null when the student is a
@@ -38,21 +36,7 @@ function decodeCandidates(outputs: ModelOutputs, manifest: ModelManifest): Candi
   const output = manifest.output;
   if (!output) throw new ModelError('INVALID_MANIFEST', `model "${manifest.id}" is not a detector (no output section)`);
   const tensor = (role: string) => outputTensor(outputs, manifest, output.tensors[role]!);
-  const { personClass, scoreThreshold } = output;
-  switch (output.decoder) {
-    case 'end-to-end':
-      return decodeEndToEnd(tensor('boxes'), tensor('scores'), scoreThreshold)
-        .sort((a, b) => b.score - a.score || a.index - b.index)
-        .slice(0, output.maxDetections);
-    case 'centernet':
-      return nonMaxSuppression(decodeCenternet(tensor('detections'), { personClass, scoreThreshold }), output.iouThreshold, output.maxDetections);
-    case 'yolox': {
-      const options = { inputWidth: manifest.input.width, inputHeight: manifest.input.height, personClass, scoreThreshold };
-      return nonMaxSuppression(decodeYolox(tensor('output'), options), output.iouThreshold, output.maxDetections);
-    }
-    case 'yolov8':
-      return nonMaxSuppression(decodeYolov8(tensor('output'), { personClass, scoreThreshold }), output.iouThreshold, output.maxDetections);
-  }
+  return DECODER_REGISTRY[output.decoder].decode({ tensor, output, input: manifest.input });
 }
 
 /** Decodes one image's outputs (batch of one); boxes come back in original-image pixels. */

@@ -6,7 +6,8 @@
  */
 import { ModelError } from '../../errors/model-error.js';
 import type { Float32Tensor } from '../../image/input-tensor.js';
-import type { Candidate } from '../nms.js';
+import { nonMaxSuppression, type Candidate } from '../nms.js';
+import type { DetectorDecoder } from './decoder.js';
 
 export interface CenternetDecoderOptions {
   personClass: number;
@@ -28,3 +29,16 @@ export function decodeCenternet(detections: Float32Tensor, options: CenternetDec
   }
   return candidates;
 }
+
+export const centernetDecoder: DetectorDecoder = {
+  name: 'centernet',
+  tensors: ['detections'],
+  embeddings: 'embedder',
+  checkShapes({ output, fixedDim }) {
+    const detections = output('detections');
+    if (detections.shape) fixedDim(detections, detections.shape.length - 1, 6, 'centernet rows (x1, y1, x2, y2, score, class)');
+  },
+  decode({ tensor, output: { personClass, scoreThreshold, iouThreshold, maxDetections } }) {
+    return nonMaxSuppression(decodeCenternet(tensor('detections'), { personClass, scoreThreshold }), iouThreshold, maxDetections);
+  },
+};

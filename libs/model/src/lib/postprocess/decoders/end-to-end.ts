@@ -5,6 +5,7 @@
 import { ModelError } from '../../errors/model-error.js';
 import type { Float32Tensor } from '../../image/input-tensor.js';
 import type { Candidate } from '../nms.js';
+import type { DetectorDecoder } from './decoder.js';
 
 export function decodeEndToEnd(boxes: Float32Tensor, scores: Float32Tensor, scoreThreshold: number): Candidate[] {
   const count = scores.data.length;
@@ -35,3 +36,19 @@ export function embeddingRow(embeddings: Float32Tensor, index: number, dimension
   }
   return embeddings.data.slice(index * dimension, (index + 1) * dimension);
 }
+
+/** NMS is in the graph: the runtime only thresholds, orders and caps. */
+export const endToEndDecoder: DetectorDecoder = {
+  name: 'end-to-end',
+  tensors: ['boxes', 'scores'],
+  embeddings: 'per-box',
+  checkShapes({ output, fixedDim }) {
+    const boxes = output('boxes');
+    if (boxes.shape) fixedDim(boxes, boxes.shape.length - 1, 4, 'boxes (x1, y1, x2, y2)');
+  },
+  decode({ tensor, output }) {
+    return decodeEndToEnd(tensor('boxes'), tensor('scores'), output.scoreThreshold)
+      .sort((a, b) => b.score - a.score || a.index - b.index)
+      .slice(0, output.maxDetections);
+  },
+};

@@ -5,7 +5,8 @@
  */
 import { ModelError } from '../../errors/model-error.js';
 import type { Float32Tensor } from '../../image/input-tensor.js';
-import type { Candidate } from '../nms.js';
+import { nonMaxSuppression, type Candidate } from '../nms.js';
+import type { DetectorDecoder } from './decoder.js';
 
 export interface Yolov8DecoderOptions {
   personClass: number;
@@ -33,3 +34,15 @@ export function decodeYolov8(output: Float32Tensor, options: Yolov8DecoderOption
   }
   return candidates;
 }
+
+export const yolov8Decoder: DetectorDecoder = {
+  name: 'yolov8',
+  tensors: ['output'],
+  embeddings: 'embedder',
+  checkShapes({ output, manifestOutput, atLeast }) {
+    atLeast(output('output'), 1, 5 + manifestOutput.personClass, `personClass ${manifestOutput.personClass}`);
+  },
+  decode({ tensor, output: { personClass, scoreThreshold, iouThreshold, maxDetections } }) {
+    return nonMaxSuppression(decodeYolov8(tensor('output'), { personClass, scoreThreshold }), iouThreshold, maxDetections);
+  },
+};

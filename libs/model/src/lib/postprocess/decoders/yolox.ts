@@ -6,7 +6,8 @@
  */
 import { ModelError } from '../../errors/model-error.js';
 import type { Float32Tensor } from '../../image/input-tensor.js';
-import type { Candidate } from '../nms.js';
+import { nonMaxSuppression, type Candidate } from '../nms.js';
+import type { DetectorDecoder } from './decoder.js';
 
 export const YOLOX_STRIDES = [8, 16, 32] as const;
 
@@ -58,3 +59,18 @@ export function decodeYolox(output: Float32Tensor, options: GridDecoderOptions):
   }
   return candidates;
 }
+
+export const yoloxDecoder: DetectorDecoder = {
+  name: 'yolox',
+  tensors: ['output'],
+  embeddings: 'embedder',
+  checkShapes({ output, manifestOutput, input, fixedDim, atLeast }) {
+    const head = output('output');
+    fixedDim(head, 1, yoloxAnchorCount(input.width, input.height), `yolox anchors for a ${input.width}x${input.height} input`);
+    atLeast(head, 2, 6 + manifestOutput.personClass, `personClass ${manifestOutput.personClass}`);
+  },
+  decode({ tensor, input, output: { personClass, scoreThreshold, iouThreshold, maxDetections } }) {
+    const options = { inputWidth: input.width, inputHeight: input.height, personClass, scoreThreshold };
+    return nonMaxSuppression(decodeYolox(tensor('output'), options), iouThreshold, maxDetections);
+  },
+};
