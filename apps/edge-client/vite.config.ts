@@ -2,10 +2,12 @@
 // embeddable element (dist/person-search-kiosk.js, one <script type="module">)
 // in one pass, and ships onnxruntime-web's wasm runtime beside them: a kiosk
 // must never depend on a CDN.
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { defineConfig, defaultClientConditions, type Plugin } from 'vite';
+import { serviceWorkerSource } from './src/sw/service-worker-source.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 // The `node` condition resolves to dist/ort.node.min.js; its folder holds every wasm variant.
@@ -57,9 +59,34 @@ function onnxRuntimeWasmFiles(): Plugin {
   };
 }
 
+/**
+ * Writes dist/sw.js after the build, listing every file the build wrote, so the
+ * standalone kiosk boots offline (src/sw/service-worker-source.ts). The version
+ * is a hash of those files: a new build installs a new worker and cache.
+ */
+function kioskServiceWorker(): Plugin {
+  let outDir = '';
+  return {
+    name: 'person-search:kiosk-service-worker',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const files = readdirSync(outDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.relative(outDir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+        .sort();
+      const hash = createHash('sha256');
+      for (const file of files) if (file !== 'sw.js') hash.update(file).update(readFileSync(path.join(outDir, file)));
+      writeFileSync(path.join(outDir, 'sw.js'), serviceWorkerSource(files, hash.digest('hex').slice(0, 16)));
+    },
+  };
+}
+
 export default defineConfig({
   base: '/kiosk/',
-  plugins: [onnxRuntimeWasmFiles()],
+  plugins: [onnxRuntimeWasmFiles(), kioskServiceWorker()],
   resolve: {
     // The extern-wasm build of onnxruntime-web loads its runtime from `wasmPaths`
     // (our ort/ folder) instead of inlining a 400 kB copy and a hashed 28 MB asset.

@@ -21,11 +21,26 @@ function kioskAttributes(): Record<string, string> {
 defineKioskElement({ wasmPaths: new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href });
 const kiosk = document.createElement(KIOSK_TAG);
 for (const [name, value] of Object.entries(kioskAttributes())) kiosk.setAttribute(name, value);
-// Keep the page's URL in step when a visitor switches modes, so a reload stays there.
+// Keep the page's URL and the remembered settings in step when a visitor switches modes or
+// the setup screen sets a key or gallery, so a reload or reboot comes back the same. The
+// key never goes into the address bar (it would show on screen and in the history).
 new MutationObserver(() => {
+  const attributes: Record<string, string> = {};
+  for (const name of ATTRIBUTES) {
+    const value = kiosk.getAttribute(name);
+    if (value !== null) attributes[name] = value;
+  }
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(attributes));
   const url = new URL(location.href);
-  url.searchParams.set('mode', kiosk.getAttribute('mode') ?? 'capture');
+  url.searchParams.set('mode', attributes.mode ?? 'capture');
+  url.searchParams.delete('key');
   history.replaceState(null, '', url);
-  localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}'), mode: kiosk.getAttribute('mode') }));
-}).observe(kiosk, { attributes: true, attributeFilter: ['mode'] });
+}).observe(kiosk, { attributes: true, attributeFilter: [...ATTRIBUTES] });
 document.body.append(kiosk);
+
+// Offline start: the worker caches this page, its scripts and the ORT runtime (see src/sw/).
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  navigator.serviceWorker.register(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL }).catch((error: unknown) => {
+    console.warn(`Offline start unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  });
+}

@@ -137,7 +137,7 @@ describe.skipIf(skipReason)('kiosk without a camera, by keyboard', () => {
     expect(searchStops.map((stop) => stop.name)).toEqual(expect.arrayContaining(['mode:capture', 'mode:search', 'take-photo', 'choose-photo']));
     expect(searchStops.filter((stop) => !stop.visibleFocus)).toEqual([]);
 
-    // "Take photo" with no camera says so; "Choose photo" (Enter) still searches.
+    // "Open camera" with no camera says so; "Choose photo" (Enter) still searches.
     await tabTo(page, 'take-photo');
     await page.keyboard.press('Enter');
     await page.locator('[data-role="query-stage"][data-state="no-camera"]').waitFor();

@@ -1,6 +1,9 @@
 // <person-search-kiosk api key gallery mode="capture|search" interval backend locked>:
 // the whole kiosk in one custom element with its own shadow DOM, so a host page
 // embeds it with one script tag and no framework.
+import { ApiError } from './api/api-error.js';
+import { apiKeyCredentials, type Credentials } from './api/credentials.js';
+import { deviceSessionCredentials, storedDeviceSession } from './api/device-session.js';
 import { HttpKioskApi } from './api/http-kiosk-api.js';
 import type { KioskApi } from './api/kiosk-api.js';
 import { OBSERVED_ATTRIBUTES, readConfig, type KioskConfig, type KioskMode } from './config.js';
@@ -12,6 +15,7 @@ import { UploadQueue } from './queue/upload-queue.js';
 import { CaptureView } from './ui/capture-view.js';
 import { el } from './ui/element-builder.js';
 import { SearchView } from './ui/search-view.js';
+import { roleProblem, SetupView, type SetupResult } from './ui/setup-view.js';
 import { StatusBar } from './ui/status-bar.js';
 import { KIOSK_CSS } from './ui/styles.js';
 
@@ -29,6 +33,10 @@ export function createKioskElementClass(options: KioskElementOptions): CustomEle
     private detectorPromise: Promise<PersonDetector> | null = null;
     private detectorKey = '';
     private renderScheduled = false;
+    /** Credentials the server accepted for this mode (apiBase|mode|key), so a mode switch does not ask again. */
+    private verified = '';
+    /** Renders wait on the network; only the latest one may mount. */
+    private renderGeneration = 0;
     private readonly offlineBanner = el('div', { class: 'banner', role: 'alert', 'data-role': 'offline', hidden: true });
 
     constructor() {
@@ -93,40 +101,102 @@ export function createKioskElementClass(options: KioskElementOptions): CustomEle
       this.queue = null;
     }
 
+    private credentials(config: KioskConfig): Credentials {
+      if (config.apiKey) return apiKeyCredentials(config.apiKey);
+      if (storedDeviceSession(config.apiBase)) return deviceSessionCredentials(config.apiBase);
+      return apiKeyCredentials('');
+    }
+
+    /**
+     * Asks the server who the credentials are (the `viewer`) before any action is offered: a
+     * wrong key is found now, not at the first photo. Without a network the kiosk starts anyway
+     * (frames queue offline); null = go ahead, else the problem in words.
+     */
+    private async checkCredentials(config: KioskConfig, api: KioskApi, credentials: Credentials): Promise<string | null> {
+      if (credentials.kind === 'none') return null;
+      const token = `${config.apiBase}|${config.mode}|${config.apiKey || 'device'}`;
+      if (this.verified === token) return null;
+      try {
+        const problem = roleProblem(config.mode, (await api.identity()).role);
+        if (!problem) this.verified = token;
+        return problem;
+      } catch (error) {
+        if (error instanceof ApiError && !error.transient) {
+          return credentials.kind === 'device'
+            ? 'This kiosk\'s enrolment is no longer valid (the device was revoked, or was not used for too long). Enter a new enrolment code.'
+            : 'The server did not accept this key. It may be mistyped, revoked, or made for another server.';
+        }
+        return null;
+      }
+    }
+
     private async render(): Promise<void> {
       // A keyboard user who switched modes keeps focus on the switch when the view is rebuilt.
       const focused = this.shadow.activeElement;
       const focusedMode = focused instanceof HTMLElement && focused.closest('.modes') ? focused.dataset.mode : undefined;
       this.teardown();
+      const generation = ++this.renderGeneration;
       const config = readConfig(this, location.origin);
-      const api = new HttpKioskApi(config.apiBase, config.apiKey);
+      const credentials = this.credentials(config);
+      const api = new HttpKioskApi(config.apiBase, credentials);
+      if (!this.shadow.firstChild) this.shadow.replaceChildren(el('style', {}, KIOSK_CSS), el('div', { class: 'kiosk connecting', role: 'status' }, 'Connecting to the server…'));
+      const problem = credentials.kind === 'none' ? null : await this.checkCredentials(config, api, credentials);
+      if (generation !== this.renderGeneration) return;
+      delete this.dataset.state;
+      if (credentials.kind === 'none' || problem) return this.renderSetup(config, problem, focusedMode);
       const status = new StatusBar();
-      const canUpload = config.mode === 'capture' && config.galleryId !== '' && config.apiKey !== '';
+      const canUpload = config.mode === 'capture' && config.galleryId !== '';
       const queue = canUpload ? await UploadQueue.open(api, { apiBase: config.apiBase, galleryId: config.galleryId }) : null;
+      if (generation !== this.renderGeneration) return queue?.close();
       this.queue = queue;
       queue?.addEventListener('change', () => {
         status.showQueue(queue.status);
         this.updateOfflineBanner();
       });
       if (queue) status.showQueue(queue.status);
-      const context: KioskContext = { config, api, queue, status, detector: () => this.detector(config, api, status) };
+      const context: KioskContext = { config, api, queue, status, detector: () => this.detector(config, api, credentials, status) };
       const view = config.mode === 'search' ? new SearchView(context) : new CaptureView(context);
       this.view = view;
-      this.shadow.replaceChildren(
-        el('style', {}, KIOSK_CSS),
-        el('div', { class: 'kiosk', 'data-mode': config.mode }, el('header', { class: 'topbar' }, config.modeLocked ? null : this.modeSwitch(config.mode), status.root), this.configBanner(config), this.offlineBanner, view.root),
-      );
+      this.mount(config, view.root, status.root, this.configBanner(config));
       this.updateOfflineBanner();
       if (focusedMode) this.shadow.querySelector<HTMLElement>(`.modes [data-mode="${focusedMode}"]`)?.focus();
       view.start();
       queue?.wake();
     }
 
+    private mount(config: KioskConfig, view: HTMLElement, status: HTMLElement | null, banner: HTMLElement | null): void {
+      if (!config.modeLocked) Object.assign(view, { id: 'kiosk-panel' }).setAttribute('role', 'tabpanel');
+      if (!config.modeLocked) view.setAttribute('aria-labelledby', `kiosk-tab-${config.mode}`);
+      this.shadow.replaceChildren(
+        el('style', {}, KIOSK_CSS),
+        el('div', { class: 'kiosk', 'data-mode': config.mode }, el('header', { class: 'topbar' }, config.modeLocked ? null : this.modeSwitch(config.mode), status), banner, this.offlineBanner, view),
+      );
+    }
+
+    private renderSetup(config: KioskConfig, problem: string | null, focusedMode: string | undefined): void {
+      const setup = new SetupView(config, problem, (result: SetupResult) => this.applySetup(result));
+      this.mount(config, setup.root, null, null);
+      this.dataset.state = 'setup';
+      if (focusedMode) this.shadow.querySelector<HTMLElement>(`.modes [data-mode="${focusedMode}"]`)?.focus();
+      else setup.focus();
+    }
+
+    /** The setup screen's answer becomes attributes (the standalone page remembers them) and the kiosk starts. */
+    private applySetup(result: SetupResult): void {
+      if (result.apiKey) this.setAttribute('key', result.apiKey);
+      else this.removeAttribute('key');
+      if (result.galleryId) this.setAttribute('gallery', result.galleryId);
+      this.verified = '';
+      this.dispatchEvent(new CustomEvent('kiosk-setup', { bubbles: true, composed: true, detail: { enrolled: result.apiKey === null } }));
+      this.scheduleRender();
+    }
+
     /** One student per element and API/backend: switching modes must not download it again. */
-    private detector(config: KioskConfig, api: KioskApi, status: StatusBar): Promise<PersonDetector> {
+    private detector(config: KioskConfig, api: KioskApi, credentials: Credentials, status: StatusBar): Promise<PersonDetector> {
       const key = `${config.apiBase}|${config.backend}`;
       if (!this.detectorPromise || this.detectorKey !== key) {
         this.detectorKey = key;
+        status.showPreparing('');
         this.detectorPromise = api
           .activeStudent()
           .then(
@@ -135,10 +205,11 @@ export function createKioskElementClass(options: KioskElementOptions): CustomEle
           )
           .then((location) =>
             loadWebStudentDetector(location, {
-              apiKey: config.apiKey,
+              bearer: () => credentials.bearer(),
               backend: config.backend,
               wasmPaths: options.wasmPaths,
               onProgress: (progress) => status.showDownload(location.id, progress),
+              onPreparing: () => status.showPreparing(location.id),
             }),
           );
         this.detectorPromise.catch(() => {
@@ -148,7 +219,7 @@ export function createKioskElementClass(options: KioskElementOptions): CustomEle
       }
       return this.detectorPromise.then(
         (detector) => {
-          status.showBackend(detector.backend, detector.threads, detector.modelId, detector.modelBytes);
+          status.showBackend(detector.backend, detector.threads, detector.modelId, detector.modelBytes, detector.backendReason);
           return detector;
         },
         (error: unknown) => {
@@ -158,20 +229,32 @@ export function createKioskElementClass(options: KioskElementOptions): CustomEle
       );
     }
 
+    /** ARIA tabs: one Tab stop (roving tabindex), arrows/Home/End move and select (the view follows). */
     private modeSwitch(mode: KioskMode): HTMLElement {
+      const modes: KioskMode[] = ['capture', 'search'];
       const tab = (value: KioskMode, label: string) => {
-        const button = el('button', { type: 'button', role: 'tab', 'aria-selected': String(mode === value), 'data-mode': value }, label);
+        const selected = mode === value;
+        const button = el('button', { type: 'button', role: 'tab', id: `kiosk-tab-${value}`, 'aria-selected': String(selected), 'aria-controls': 'kiosk-panel', tabindex: selected ? '0' : '-1', 'data-mode': value }, label);
         button.addEventListener('click', () => (this.mode = value));
         return button;
       };
-      return el('div', { class: 'modes', role: 'tablist', 'aria-label': 'Mode' }, tab('capture', 'Capture'), tab('search', 'Search'));
+      const list = el('div', { class: 'modes', role: 'tablist', 'aria-label': 'Mode' }, tab('capture', 'Capture'), tab('search', 'Search'));
+      list.addEventListener('keydown', (event) => {
+        const index = modes.indexOf(mode);
+        const next = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1, Home: 0, End: modes.length - 1 }[event.key];
+        if (next === undefined) return;
+        event.preventDefault();
+        const target = modes[(next + modes.length) % modes.length]!;
+        // Focus moves at once (the old view stays until the new one is built), then the mode follows.
+        this.shadow.querySelector<HTMLElement>(`.modes [data-mode="${target}"]`)?.focus();
+        this.mode = target;
+      });
+      return list;
     }
 
     private configBanner(config: KioskConfig): HTMLElement | null {
-      const problems: string[] = [];
-      if (!config.apiKey) problems.push('no API key (attribute "key")');
-      if (config.mode === 'capture' && !config.galleryId) problems.push('no gallery (attribute "gallery"): frames are analysed but not uploaded');
-      return problems.length === 0 ? null : el('div', { class: 'banner danger', role: 'alert', 'data-role': 'config' }, `Setup needed: ${problems.join('; ')}.`);
+      if (config.mode !== 'capture' || config.galleryId) return null;
+      return el('div', { class: 'banner', role: 'alert', 'data-role': 'config' }, 'No gallery is set (attribute "gallery"), so frames are looked at but not sent.');
     }
 
     private updateOfflineBanner(): void {

@@ -1,11 +1,16 @@
 // KioskApi over the platform's HTTP API: `PUT /v1/blobs` for images and GraphQL
 // at `/graphql` (typed documents from @person-search/schema) for the rest; the
-// key travels as a bearer token.
+// key or device token travels as a bearer token (credentials.ts), and a request
+// refused as UNAUTHENTICATED is sent once more after the credentials renew.
 import { IngestFrameDocument, ModelsDocument, SearchPersonDocument } from '@person-search/schema';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql/language/printer.js';
 import { ApiError, apiErrorCodeFrom } from './api-error.js';
-import type { IngestFrameRequest, KioskApi, SearchRequest, SearchResult, StudentModelLocation, UploadedBlob } from './kiosk-api.js';
+import type { Credentials } from './credentials.js';
+import type { IngestFrameRequest, KioskApi, KioskIdentity, SearchRequest, SearchResult, StudentModelLocation, UploadedBlob } from './kiosk-api.js';
+
+/** Only what every caller kind (API key or device token) can answer. */
+const IDENTITY_QUERY = 'query KioskIdentity { viewer { role tenant { name } } }';
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -17,8 +22,13 @@ export class HttpKioskApi implements KioskApi {
 
   constructor(
     private readonly apiBase: string,
-    private readonly apiKey: string,
+    private readonly credentials: Credentials,
   ) {}
+
+  async identity(): Promise<KioskIdentity> {
+    const data = await this.postGraphql<{ viewer: { role: string; tenant: { name: string } } }>(IDENTITY_QUERY, {});
+    return { role: data.viewer.role, tenantName: data.viewer.tenant.name };
+  }
 
   async uploadBlob(image: Blob): Promise<UploadedBlob> {
     const response = await this.send(`${this.apiBase}/v1/blobs`, {
@@ -51,6 +61,7 @@ export class HttpKioskApi implements KioskApi {
         detectionId: detection.id,
         box: { x1: detection.box.x1, y1: detection.box.y1, x2: detection.box.x2, y2: detection.box.y2 },
         capturedAt: detection.capturedAt,
+        galleryId: detection.gallery.id,
         galleryName: detection.gallery.name,
         imageUrl: this.absolute(detection.image.url),
         imageWidth: detection.image.width,
@@ -72,6 +83,14 @@ export class HttpKioskApi implements KioskApi {
     };
   }
 
+  async healthy(): Promise<boolean> {
+    try {
+      return (await fetch(`${this.apiBase}/healthz`, { cache: 'no-store' })).ok;
+    } catch {
+      return false;
+    }
+  }
+
   async imageObjectUrl(url: string): Promise<string> {
     const response = await this.send(url, { method: 'GET' });
     return URL.createObjectURL(await response.blob());
@@ -80,6 +99,10 @@ export class HttpKioskApi implements KioskApi {
   private async graphql<Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables): Promise<Result> {
     let query = this.printed.get(document);
     if (!query) this.printed.set(document, (query = print(document)));
+    return this.postGraphql(query, variables);
+  }
+
+  private async postGraphql<Result>(query: string, variables: unknown, renewed = false): Promise<Result> {
     const response = await this.send(`${this.apiBase}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
@@ -87,19 +110,22 @@ export class HttpKioskApi implements KioskApi {
     });
     const body = (await response.json()) as GraphQLResponse<Result>;
     const first = body.errors?.[0];
-    if (first) throw new ApiError(apiErrorCodeFrom(first.extensions?.code, response.status), first.message);
+    const code = first ? apiErrorCodeFrom(first.extensions?.code, response.status) : undefined;
+    if (code === 'UNAUTHENTICATED' && !renewed && (await this.credentials.renew())) return this.postGraphql(query, variables, true);
+    if (first) throw new ApiError(code!, first.message);
     if (!body.data) throw new ApiError('INTERNAL_SERVER_ERROR', 'GraphQL answer without data');
     return body.data;
   }
 
   /** fetch with the key; HTTP errors become ApiError with the server's code when it sent one. */
-  private async send(url: string, init: RequestInit): Promise<Response> {
+  private async send(url: string, init: RequestInit, renewed = false): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${this.apiKey}` } });
+      response = await fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${await this.credentials.bearer()}` } });
     } catch (cause) {
       throw new ApiError('NETWORK', 'No connection to the server', { cause });
     }
+    if (response.status === 401 && !renewed && (await this.credentials.renew())) return this.send(url, init, true);
     // GraphQL answers errors in the body (also with 4xx): let graphql() read them.
     const type = response.headers.get('content-type') ?? '';
     if (response.ok || (url.endsWith('/graphql') && type.includes('json'))) return response;

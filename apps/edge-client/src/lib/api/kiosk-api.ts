@@ -40,6 +40,8 @@ export interface SearchHit {
   detectionId: string;
   box: Box;
   capturedAt: string;
+  /** Stands in for the camera: a kiosk captures into its own gallery. */
+  galleryId: string;
   galleryName: string;
   imageUrl: string;
   imageWidth: number;
@@ -60,11 +62,22 @@ export interface StudentModelLocation {
   modelUrl: string;
 }
 
+/** Who the credentials belong to: enough to tell a wrong or mismatched key at once. */
+export interface KioskIdentity {
+  /** ADMIN, DEVICE or SEARCH. */
+  role: string;
+  tenantName: string;
+}
+
 export interface KioskApi {
+  /** The `viewer` of the credentials; UNAUTHENTICATED when the key or token is wrong, revoked or expired. */
+  identity(): Promise<KioskIdentity>;
   uploadBlob(image: Blob): Promise<UploadedBlob>;
   ingestFrame(request: IngestFrameRequest): Promise<{ imageId: string }>;
   searchPerson(request: SearchRequest): Promise<SearchResult>;
   activeStudent(): Promise<StudentModelLocation>;
+  /** GET /healthz without the key: true when the server answers 2xx (the upload circuit's probe). */
+  healthy(): Promise<boolean>;
   /** Fetches a tenant-checked image with the key and returns an object URL for <img>. */
   imageObjectUrl(url: string): Promise<string>;
 }

@@ -12,14 +12,14 @@ export interface ModelFetch {
   readonly downloadedBytes: number;
 }
 
-export function createModelFetch(apiKey: string, onProgress?: (progress: DownloadProgress) => void): ModelFetch {
+export function createModelFetch(bearer: () => Promise<string>, onProgress?: (progress: DownloadProgress) => void, onDownloaded?: () => void): ModelFetch {
   let downloadedBytes = 0;
-  const withKey = (init?: RequestInit): RequestInit => ({ ...init, headers: { ...init?.headers, authorization: `Bearer ${apiKey}` } });
+  const withKey = async (init?: RequestInit): Promise<RequestInit> => ({ ...init, headers: { ...init?.headers, authorization: `Bearer ${await bearer()}` } });
 
   async function fetchManifest(url: string, init?: RequestInit): Promise<Response> {
     const cache = await caches.open(MANIFEST_CACHE).catch(() => undefined);
     try {
-      const response = await fetch(url, withKey(init));
+      const response = await fetch(url, await withKey(init));
       if (response.ok) await cache?.put(url, response.clone());
       return response;
     } catch (networkError) {
@@ -30,7 +30,7 @@ export function createModelFetch(apiKey: string, onProgress?: (progress: Downloa
   }
 
   async function fetchModel(url: string, init?: RequestInit): Promise<Response> {
-    const response = await fetch(url, withKey(init));
+    const response = await fetch(url, await withKey(init));
     if (!response.ok || !response.body) return response;
     const length = Number(response.headers.get('content-length'));
     const totalBytes = Number.isFinite(length) && length > 0 ? length : null;
@@ -43,6 +43,8 @@ export function createModelFetch(apiKey: string, onProgress?: (progress: Downloa
           onProgress?.({ loadedBytes, totalBytes, fromCache: false });
           controller.enqueue(chunk);
         },
+        // The last byte is not the end of the wait: the runtime still compiles the model.
+        flush: () => onDownloaded?.(),
       }),
     );
     return new Response(counted, { status: response.status, headers: response.headers });

@@ -7,6 +7,8 @@ export type InferenceBackend = 'webgpu' | 'wasm';
 
 export interface PersonDetector {
   readonly backend: InferenceBackend;
+  /** Why this backend (e.g. "the WebGPU adapter is software (swiftshader)"), shown to staff. */
+  readonly backendReason: string;
   /** WASM threads in use (1 when the page is not cross-origin isolated); 0 on WebGPU. */
   readonly threads: number;
   readonly modelId: string;

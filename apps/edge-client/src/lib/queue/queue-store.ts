@@ -15,7 +15,7 @@ export interface QueuedFrame {
   /** Set once the blob is stored, so a retry only repeats `ingestFrame`. */
   blobId?: string;
   attempts: number;
-  /** Epoch ms before which the frame is not retried. */
+  /** Unused since retries share one circuit (upload-queue.ts); kept so frames stored by older builds still load. */
   notBefore: number;
   /** `failed` frames were refused by the server (e.g. BAD_USER_INPUT) and wait for staff. */
   state: 'pending' | 'failed';

@@ -16,8 +16,19 @@ class InMemoryApi implements KioskApi {
   /** Failures to apply to the next ingestFrame calls, in order. */
   ingestFailures: Failure[] = [];
   blobFailures: Failure[] = [];
+  /** /healthz answers (false = the server is down). */
+  up = true;
+  healthProbes = 0;
+  blobAttempts = 0;
+
+  async healthy(): Promise<boolean> {
+    this.healthProbes += 1;
+    return this.up;
+  }
 
   async uploadBlob(image: Blob): Promise<UploadedBlob> {
+    this.blobAttempts += 1;
+    if (!this.up) throw new ApiError('NETWORK', 'No connection to the server');
     if (this.blobFailures.shift() === 'network') throw new ApiError('NETWORK', 'No connection to the server');
     this.blobUploads += 1;
     return { blobId: `sha-${image.size}`, width: 4, height: 4 };
@@ -34,6 +45,9 @@ class InMemoryApi implements KioskApi {
     return { imageId: `image-${request.idempotencyKey}` };
   }
 
+  identity(): Promise<never> {
+    throw new Error('not used');
+  }
   searchPerson(): Promise<SearchResult> {
     throw new Error('not used');
   }
@@ -102,6 +116,23 @@ describe('UploadQueue', () => {
     const done = await until(queue, (s) => s.uploaded === 2 && s.pending === 0);
     expect(done.offline).toBe(false);
     expect([...api.framesByKey.keys()].sort()).toEqual(['a', 'b']);
+  });
+
+  it('shares one backoff while the server is down (probing /healthz, not re-sending frames), then clears the error', async () => {
+    api.up = false;
+    queue = await UploadQueue.open(api, SCOPE, FAST_BACKOFF);
+    for (const key of ['d1', 'd2', 'd3', 'd4', 'd5']) await queue.enqueue(frame(key, `2026-01-01T00:00:0${key[1]}.000Z`));
+    const down = await until(queue, (s) => s.offline && s.pending === 5);
+    expect(down.lastError).toMatch(/^NETWORK/);
+    expect(down.retryAt).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // One frame tried, then only probes: never one retry per queued frame.
+    expect(api.blobAttempts).toBe(1);
+    expect(api.healthProbes).toBeGreaterThanOrEqual(3);
+    api.up = true;
+    const recovered = await until(queue, (s) => s.uploaded === 5 && s.pending === 0);
+    expect(recovered).toMatchObject({ lastError: null, offline: false, retryAt: null });
+    expect(api.blobAttempts).toBe(6);
   });
 
   it('stores a frame once when the answer to ingestFrame is lost, and does not upload the blob again', async () => {

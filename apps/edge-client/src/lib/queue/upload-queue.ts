@@ -1,19 +1,26 @@
-// Uploads captured frames in the background: blob first, then `ingestFrame`
-// with the frame's idempotency key, so a retry after a lost answer stores the
-// frame once. Transient failures back off exponentially; refusals park the frame.
+// Uploads captured frames in the background, oldest first, one at a time: blob
+// first, then `ingestFrame` with the frame's idempotency key, so a retry after a
+// lost answer stores the frame once. A transient failure opens one shared
+// circuit (jittered backoff, then a /healthz probe before the next upload);
+// refusals park the frame.
 import { ApiError } from '../api/api-error.js';
 import type { KioskApi } from '../api/kiosk-api.js';
-import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { UploadCircuit } from './circuit.js';
 import { QueueStore, type QueuedFrame } from './queue-store.js';
 
 export interface QueueStatus {
+  /** Frames waiting to be sent (the one number the status bar and the capture panel show). */
   pending: number;
   failed: number;
   /** Frames stored by the server since this page loaded. */
   uploaded: number;
+  /** Why the last attempt failed; cleared by the next successful upload. */
   lastError: string | null;
   /** The last attempt failed for want of a connection. */
   offline: boolean;
+  /** Epoch ms of the next attempt while the circuit is open, else null. */
+  retryAt: number | null;
 }
 
 export type NewFrame = Pick<QueuedFrame, 'idempotencyKey' | 'modelId' | 'capturedAt' | 'jpeg' | 'detections'>;
@@ -33,7 +40,8 @@ const UPLOAD_LOCK_PREFIX = 'person-search-kiosk-upload:';
 const LOCK_BUSY_RECHECK_MS = 5_000;
 
 export class UploadQueue extends EventTarget {
-  private current: QueueStatus = { pending: 0, failed: 0, uploaded: 0, lastError: null, offline: false };
+  private current: QueueStatus = { pending: 0, failed: 0, uploaded: 0, lastError: null, offline: false, retryAt: null };
+  private readonly circuit: UploadCircuit;
   private draining = false;
   private wakeAgain = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -43,9 +51,10 @@ export class UploadQueue extends EventTarget {
     private readonly store: QueueStore,
     private readonly api: KioskApi,
     private readonly scope: QueueScope,
-    private readonly backoff: BackoffPolicy,
+    backoff: BackoffPolicy,
   ) {
     super();
+    this.circuit = new UploadCircuit(backoff);
   }
 
   static async open(api: KioskApi, scope: QueueScope, backoff: BackoffPolicy = DEFAULT_BACKOFF): Promise<UploadQueue> {
@@ -64,10 +73,9 @@ export class UploadQueue extends EventTarget {
     this.wake();
   }
 
-  /** Retries every pending frame now (e.g. when the browser reports it is back online). */
+  /** Probes the server now instead of waiting out the backoff (e.g. the browser reports it is back online). */
   async retryNow(): Promise<void> {
-    const frames = await this.ownFrames();
-    await Promise.all(frames.filter((frame) => frame.state === 'pending' && frame.notBefore > 0).map((frame) => this.store.put({ ...frame, notBefore: 0 })));
+    this.circuit.expedite();
     this.wake();
   }
 
@@ -106,15 +114,25 @@ export class UploadQueue extends EventTarget {
   private async drain(): Promise<void> {
     while (!this.stopped) {
       const pending = (await this.ownFrames()).filter((frame) => frame.state === 'pending').sort((a, b) => a.capturedAt.localeCompare(b.capturedAt));
-      const now = Date.now();
-      const due = pending.find((frame) => frame.notBefore <= now);
-      if (!due) {
-        if (pending.length > 0) this.schedule(Math.min(...pending.map((frame) => frame.notBefore)) - now);
-        return;
+      const oldest = pending[0];
+      if (!oldest) return;
+      const wait = this.circuit.waitMs(Date.now());
+      if (wait > 0) return this.schedule(wait);
+      // After a failure, a cheap probe decides whether the server is back before a frame is sent again.
+      if (this.circuit.isOpen && !(await this.api.healthy())) {
+        this.recordFailure(new ApiError('NETWORK', 'The server does not answer'));
+      } else {
+        await this.upload(oldest);
       }
-      await this.upload(due);
       await this.refreshCounts();
     }
+  }
+
+  private recordFailure(error: ApiError): void {
+    const now = Date.now();
+    this.current.retryAt = now + this.circuit.fail(now);
+    this.current.lastError = `${error.code}: ${error.message}`;
+    this.current.offline = error.code === 'NETWORK';
   }
 
   private async upload(frame: QueuedFrame): Promise<void> {
@@ -134,20 +152,19 @@ export class UploadQueue extends EventTarget {
       });
       await this.store.delete(frame.idempotencyKey);
       this.current.uploaded += 1;
-      this.current.offline = false;
+      this.circuit.succeed();
+      // Recovered: an old error would only mislead staff (refused frames keep their own count).
+      Object.assign(this.current, { offline: false, lastError: null, retryAt: null });
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError('INTERNAL_SERVER_ERROR', String(error), { cause: error });
-      const attempts = frame.attempts + 1;
-      await this.store.put({
-        ...frame,
-        blobId,
-        attempts,
-        lastError: `${apiError.code}: ${apiError.message}`,
-        state: apiError.transient ? 'pending' : 'failed',
-        notBefore: Date.now() + retryDelayMs(attempts, this.backoff),
-      });
-      this.current.lastError = `${apiError.code}: ${apiError.message}`;
-      this.current.offline = apiError.code === 'NETWORK';
+      const lastError = `${apiError.code}: ${apiError.message}`;
+      await this.store.put({ ...frame, blobId, attempts: frame.attempts + 1, lastError, state: apiError.transient ? 'pending' : 'failed', notBefore: 0 });
+      if (apiError.transient) {
+        this.recordFailure(apiError);
+      } else {
+        // A refusal is about this frame, not the server: the next frame goes at once.
+        this.current.lastError = lastError;
+      }
     }
   }
 

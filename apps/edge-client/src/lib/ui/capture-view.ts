@@ -22,19 +22,23 @@ export class CaptureView implements KioskView {
   private readonly overlay = el('canvas', { 'data-role': 'overlay', 'aria-label': 'Detected people' });
   private readonly stage = el('div', { class: 'stage', 'data-role': 'stage' });
   private readonly message = el('div', { class: 'stage-message', role: 'alert', hidden: true });
+  /** What became of the last picked or dropped file (no person, not a picture), over the picture's foot. */
+  private readonly notice = el('p', { class: 'notice', role: 'status', 'data-role': 'notice', hidden: true });
   private readonly toggle = el('button', { class: 'primary', type: 'button', 'data-action': 'toggle-camera' }, 'Pause');
   private readonly fileInput = el('input', { type: 'file', accept: 'image/*,video/*', multiple: true, hidden: true });
   private readonly facts = {
     frames: el('dd', { 'data-fact': 'frames' }, '0'),
     people: el('dd', { 'data-fact': 'people' }, '–'),
-    queued: el('dd', { 'data-fact': 'queued' }, '0'),
+    waiting: el('dd', { 'data-fact': 'waiting' }, '0'),
     lastError: el('dd', { 'data-fact': 'last-error' }, 'none'),
   };
   private timer: ReturnType<typeof setInterval> | undefined;
   private busy = false;
   private cameraOn = false;
   private framesAnalysed = 0;
-  private framesQueued = 0;
+  /** Frames are numbered as they are taken; a result older than the one on screen is never drawn. */
+  private frameTicket = 0;
+  private drawnTicket = 0;
 
   constructor(private readonly context: KioskContext) {
     const chooseFiles = el('button', { type: 'button', 'data-action': 'choose-files' }, 'Use photos or videos');
@@ -44,7 +48,7 @@ export class CaptureView implements KioskView {
       void this.analyseFiles([...(this.fileInput.files ?? [])]);
       this.fileInput.value = '';
     });
-    this.stage.append(this.video, this.overlay, this.message);
+    this.stage.append(this.video, this.overlay, this.message, this.notice);
     this.listenForDrops();
     const gallery = context.config.galleryId;
     this.root = el(
@@ -63,8 +67,8 @@ export class CaptureView implements KioskView {
           this.facts.frames,
           el('dt', {}, 'People in last frame'),
           this.facts.people,
-          el('dt', {}, 'Frames queued'),
-          this.facts.queued,
+          el('dt', {}, 'Waiting to send'),
+          this.facts.waiting,
           el('dt', {}, 'Gallery'),
           el('dd', { 'data-fact': 'gallery', title: gallery }, gallery || 'not set'),
           el('dt', {}, 'Last upload error'),
@@ -88,7 +92,9 @@ export class CaptureView implements KioskView {
   }
 
   private readonly onQueueChange = () => {
-    this.facts.lastError.textContent = this.context.queue?.status.lastError ?? 'none';
+    const status = this.context.queue?.status;
+    this.facts.lastError.textContent = status?.lastError ?? 'none';
+    this.facts.waiting.textContent = String(status?.pending ?? 0);
   };
 
   private async resumeCamera(): Promise<void> {
@@ -123,7 +129,7 @@ export class CaptureView implements KioskView {
     if (this.busy || this.video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return;
     this.busy = true;
     try {
-      await this.analyse(grabFrame(this.video), false);
+      await this.analyse(grabFrame(this.video));
     } finally {
       this.busy = false;
     }
@@ -131,21 +137,37 @@ export class CaptureView implements KioskView {
 
   private async analyseFiles(files: File[]): Promise<void> {
     const supported = files.filter(isSupportedFile);
-    if (supported.length === 0) return;
+    const refused = files.filter((file) => !isSupportedFile(file)).map((file) => file.name);
+    if (supported.length === 0) {
+      if (refused.length > 0) this.showNotice(`Not a photo or video: ${refused.join(', ')}. Use JPEG, PNG or WebP photos, or videos.`, 'not-image');
+      return;
+    }
     this.pauseCamera();
     this.video.hidden = true;
     this.showMessage(null);
+    this.showNotice(null);
     this.busy = true;
+    let people = 0;
+    let frames = 0;
     try {
-      for await (const frame of framesFromFiles(supported, this.context.config.captureIntervalMs)) await this.analyse(frame, true);
+      for await (const frame of framesFromFiles(supported, this.context.config.captureIntervalMs)) {
+        frames += 1;
+        people += await this.analyse(frame);
+      }
     } catch (error) {
-      this.showMessage('Cannot read that file', error instanceof Error ? error.message : String(error), 'bad-file');
+      this.showMessage('Cannot read that file', `${error instanceof Error ? error.message : String(error)}. Use JPEG, PNG or WebP photos, or videos.`, 'bad-file');
+      return;
     } finally {
       this.busy = false;
     }
+    const skipped = refused.length > 0 ? ` Skipped (not a photo or video): ${refused.join(', ')}.` : '';
+    if (frames > 0 && people === 0) this.showNotice(`No person found in ${supported.length === 1 ? 'this photo' : 'these files'}: nothing was sent.${skipped}`, 'no-person');
+    else if (skipped) this.showNotice(skipped.trim(), 'not-image');
   }
 
-  private async analyse(frame: CapturedFrame, drawFrame: boolean): Promise<void> {
+  /** Runs the student on one frame, draws the result over that same frame, queues it; returns the people found. */
+  private async analyse(frame: CapturedFrame): Promise<number> {
+    const ticket = ++this.frameTicket;
     let detections: PersonDetection[] = [];
     let modelId = '';
     try {
@@ -160,13 +182,20 @@ export class CaptureView implements KioskView {
     this.framesAnalysed += 1;
     this.facts.frames.textContent = String(this.framesAnalysed);
     this.facts.people.textContent = String(detections.length);
-    drawDetections(this.overlay, frame.image.width, frame.image.height, detections, drawFrame ? frame.canvas : undefined);
+    // The frame's own pixels go under its boxes (the live video has moved on meanwhile), and a
+    // result that finishes after a newer one was drawn is dropped rather than drawn over it.
+    if (ticket > this.drawnTicket) {
+      this.drawnTicket = ticket;
+      drawDetections(this.overlay, frame.image.width, frame.image.height, detections, frame.canvas);
+      Object.assign(this.overlay.dataset, { frame: String(ticket), people: String(detections.length) });
+    }
     try {
       await this.enqueue(frame, detections, modelId);
     } catch (error) {
       // IndexedDB full or unavailable: say so instead of silently dropping frames.
       this.facts.lastError.textContent = `Cannot queue the frame: ${error instanceof Error ? error.message : String(error)}`;
     }
+    return detections.length;
   }
 
   private async enqueue(frame: CapturedFrame, detections: PersonDetection[], modelId: string): Promise<void> {
@@ -185,8 +214,12 @@ export class CaptureView implements KioskView {
         embedding: embeddingToBase64(embedding),
       })),
     });
-    this.framesQueued += 1;
-    this.facts.queued.textContent = String(this.framesQueued);
+  }
+
+  private showNotice(text: string | null, kind = ''): void {
+    this.notice.hidden = text === null;
+    this.notice.textContent = text ?? '';
+    this.notice.dataset.kind = kind;
   }
 
   private showMessage(title: string | null, detail = '', state = ''): void {

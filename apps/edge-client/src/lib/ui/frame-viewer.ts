@@ -26,7 +26,7 @@ export class FrameViewer {
     const photo = el('div', { class: 'photo' }, loading, image, frameBox);
     photo.style.aspectRatio = `${hit.imageWidth} / ${hit.imageHeight}`;
     // Sized before the image loads, so the dialog does not jump: as large as fits 88 % of the width and 78 % of the height.
-    photo.style.width = `min(88vw, calc(78vh * ${hit.imageWidth / hit.imageHeight}))`;
+    photo.style.width = `min(88cqw, calc(78cqh * ${hit.imageWidth / hit.imageHeight}))`;
     const close = el('button', { type: 'button', class: 'primary', 'data-action': 'close-frame' }, 'Close');
     close.addEventListener('click', () => this.root.close());
     this.root.replaceChildren(

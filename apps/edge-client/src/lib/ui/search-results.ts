@@ -1,11 +1,16 @@
-// Ranked search hits as tappable crops with score, time and gallery.
+// Search hits as tappable crops with score, time and gallery, in two groups:
+// "likely the same person" (above this query's calibrated threshold, see
+// result-groups.ts) and "others", with near-identical frames folded together.
 import type { KioskApi, SearchHit } from '../api/kiosk-api.js';
 import { formatCapturedAt } from './captured-at.js';
 import { el } from './element-builder.js';
+import { groupResults, type Sighting } from './result-groups.js';
+
+const percent = (score: number) => `${Math.round(score * 100)}%`;
 
 export class SearchResults {
   readonly root: HTMLElement;
-  private readonly list = el('ol', { class: 'hits', 'data-role': 'hits' });
+  private readonly groups = el('div', { class: 'groups', 'data-role': 'hits' });
   private readonly summary = el('p', { class: 'hint', 'data-role': 'results-summary' }, 'Results appear here.');
   private objectUrls: string[] = [];
 
@@ -13,7 +18,7 @@ export class SearchResults {
     private readonly api: KioskApi,
     private readonly onOpen: (hit: SearchHit) => void,
   ) {
-    this.root = el('div', { class: 'results', 'aria-live': 'polite' }, el('h2', {}, 'Matches'), this.summary, this.list);
+    this.root = el('div', { class: 'results', 'aria-live': 'polite' }, el('h2', {}, 'Results'), this.summary, this.groups);
   }
 
   showMessage(message: string): void {
@@ -23,32 +28,60 @@ export class SearchResults {
 
   show(hits: SearchHit[], totalMs: number | null): void {
     this.clear();
-    this.summary.textContent = hits.length === 0 ? 'No matches in this gallery yet.' : `${hits.length} matches${totalMs === null ? '' : ` in ${Math.round(totalMs)} ms`}. Tap one to see the whole frame.`;
-    for (const hit of hits) {
-      const crop = el('img', { alt: '' });
-      const button = el(
-        'button',
-        { type: 'button', class: 'hit', 'data-detection-id': hit.detectionId, 'aria-label': `Match ${hit.rank}, ${Math.round(hit.score * 100)} percent` },
-        crop,
-        el('span', { class: 'score' }, `${Math.round(hit.score * 100)}%`),
-        el('time', { class: 'meta', datetime: hit.capturedAt, title: new Date(hit.capturedAt).toLocaleString() }, formatCapturedAt(hit.capturedAt)),
-        el('span', { class: 'meta' }, hit.galleryName),
-      );
-      button.addEventListener('click', () => this.onOpen(hit));
-      this.list.append(el('li', {}, button));
-      void this.api.imageObjectUrl(hit.cropUrl).then(
-        (url) => {
-          this.objectUrls.push(url);
-          crop.src = url;
-        },
-        () => undefined,
-      );
+    if (hits.length === 0) {
+      this.summary.textContent = 'Nobody in this gallery yet.';
+      return;
     }
+    const { likely, others, threshold } = groupResults(hits);
+    const took = totalMs === null ? '' : ` (${Math.round(totalMs)} ms)`;
+    this.summary.textContent =
+      likely.length === 0
+        ? `No one here is likely the same person${took}: the closest people are shown below, less alike. Tap one to see the whole frame.`
+        : `${likely.length} likely the same person${took}. Tap one to see the whole frame.`;
+    this.summary.dataset.threshold = threshold.toFixed(3);
+    if (likely.length > 0) this.groups.append(this.group('likely', `Likely the same person · ${percent(threshold)} or more`, likely));
+    if (others.length > 0) this.groups.append(this.group('others', likely.length > 0 ? 'Others, less alike' : 'Closest people, not likely the same', others));
   }
 
   clear(): void {
     for (const url of this.objectUrls) URL.revokeObjectURL(url);
     this.objectUrls = [];
-    this.list.replaceChildren();
+    this.groups.replaceChildren();
+    delete this.summary.dataset.threshold;
+  }
+
+  private group(kind: 'likely' | 'others', title: string, sightings: Sighting[]): HTMLElement {
+    const headingId = `results-${kind}`;
+    return el(
+      'section',
+      { class: `group ${kind}`, 'data-group': kind, 'aria-labelledby': headingId },
+      el('h3', { id: headingId }, title),
+      el('ol', { class: 'hits' }, ...sightings.map((sighting) => el('li', {}, this.hitButton(sighting, kind)))),
+    );
+  }
+
+  private hitButton({ hit, similar }: Sighting, kind: 'likely' | 'others'): HTMLButtonElement {
+    const crop = el('img', { alt: '' });
+    const when = formatCapturedAt(hit.capturedAt);
+    const more = similar.length > 0 ? `+${similar.length} similar` : null;
+    const label = `${kind === 'likely' ? 'Likely the same person' : 'Less alike'}, ${percent(hit.score)}, ${hit.galleryName}, ${when}${more ? `, ${more} frames` : ''}`;
+    const button = el(
+      'button',
+      { type: 'button', class: 'hit', 'data-detection-id': hit.detectionId, 'data-similar': String(similar.length), 'aria-label': label },
+      crop,
+      el('span', { class: 'score' }, percent(hit.score)),
+      el('time', { class: 'meta', datetime: hit.capturedAt, title: new Date(hit.capturedAt).toLocaleString() }, when),
+      el('span', { class: 'meta' }, hit.galleryName),
+      more ? el('span', { class: 'meta similar' }, more) : null,
+    );
+    button.addEventListener('click', () => this.onOpen(hit));
+    void this.api.imageObjectUrl(hit.cropUrl).then(
+      (url) => {
+        this.objectUrls.push(url);
+        crop.src = url;
+      },
+      () => undefined,
+    );
+    return button;
   }
 }

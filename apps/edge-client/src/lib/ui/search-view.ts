@@ -11,7 +11,8 @@ import { el } from './element-builder.js';
 import { FrameViewer } from './frame-viewer.js';
 import { SearchResults } from './search-results.js';
 
-const TOP_K = 24;
+/** Enough hits for result-groups.ts to see the bulk of strangers' scores. */
+const TOP_K = 40;
 
 interface QueryPhoto {
   frame: CapturedFrame;
@@ -25,7 +26,7 @@ export class SearchView implements KioskView {
   private readonly stage = el('div', { class: 'stage', 'data-role': 'query-stage' });
   private readonly video = el('video', { muted: true, playsinline: true, 'aria-hidden': 'true' });
   private readonly fileInput = el('input', { type: 'file', accept: 'image/*', hidden: true });
-  private readonly takePhoto = el('button', { type: 'button', class: 'primary', 'data-action': 'take-photo' }, 'Take photo');
+  private readonly takePhoto = el('button', { type: 'button', class: 'primary', 'data-action': 'take-photo' }, 'Open camera');
   private readonly choosePhoto = el('button', { type: 'button', 'data-action': 'choose-photo' }, 'Choose photo');
   private readonly results: SearchResults;
   private readonly viewer: FrameViewer;
@@ -69,7 +70,8 @@ export class SearchView implements KioskView {
       this.showMessage('No camera', denied ? 'Camera access was refused. Choose a photo instead.' : 'No camera is available. Choose a photo instead.', 'no-camera');
       return;
     }
-    const shutter = el('button', { type: 'button', class: 'primary', 'data-action': 'shutter' }, 'Capture');
+    // Not "Capture": that is the mode tab's name; a screen reader user must tell the two apart.
+    const shutter = el('button', { type: 'button', class: 'primary', 'data-action': 'shutter' }, 'Take the photo');
     shutter.style.cssText = 'position:absolute;bottom:var(--gap);left:50%;transform:translateX(-50%);z-index:1';
     shutter.addEventListener('click', () => {
       const frame = grabFrame(this.video);
@@ -84,7 +86,7 @@ export class SearchView implements KioskView {
   private async usePhotoFile(file: File): Promise<void> {
     stopCamera(this.video);
     const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' }).catch(() => null);
-    if (!bitmap) return this.showMessage('Cannot read that photo', 'Choose a JPEG, PNG or WebP image.', 'bad-file');
+    if (!bitmap) return this.showMessage('Cannot read that photo', `"${file.name}" is not a picture this browser can open. Choose a JPEG, PNG or WebP image.`, 'bad-file');
     try {
       await this.analysePhoto(grabFrame(bitmap));
     } finally {
@@ -109,9 +111,13 @@ export class SearchView implements KioskView {
     if (detections.length === 0) {
       this.results.showMessage('No person found in this photo. Try another one, with the whole person in view.');
       this.stage.dataset.state = 'no-person';
+      this.takePhoto.focus();
       return;
     }
-    await this.select(largestBoxIndex(detections.map((d) => d.box)));
+    const chosen = largestBoxIndex(detections.map((d) => d.box));
+    // The shutter (or file button) is gone or done: focus goes to the person searched, not to <body>.
+    this.stage.querySelector<HTMLButtonElement>(`button.person[data-person="${chosen}"]`)?.focus();
+    await this.select(chosen);
   }
 
   private async renderPhoto(): Promise<void> {

@@ -23,18 +23,30 @@ export class StatusBar {
     const bar = el('progress', { max: String(progress.totalBytes ?? 1), value: String(progress.totalBytes ? progress.loadedBytes : 0) });
     const size = progress.totalBytes ? `${megabytes(progress.loadedBytes)} / ${megabytes(progress.totalBytes)}` : megabytes(progress.loadedBytes);
     this.backend.className = 'chip';
+    this.backend.dataset.phase = 'download';
     this.backend.replaceChildren(`${progress.fromCache ? 'Loading' : 'Downloading'} ${modelId}`, bar, size);
   }
 
-  showBackend(backend: InferenceBackend, threads: number, modelId: string, modelBytes: number): void {
+  /** Download done (or cached): the runtime compiles the model and runs a first frame, a separate wait from the download. */
+  showPreparing(modelId: string): void {
+    this.backend.className = 'chip';
+    this.backend.dataset.phase = 'preparing';
+    this.backend.replaceChildren(el('span', { class: 'spinner small', 'aria-hidden': 'true' }), `Preparing model ${modelId}…`);
+  }
+
+  showBackend(backend: InferenceBackend, threads: number, modelId: string, modelBytes: number, reason = ''): void {
     this.backend.className = 'chip';
     this.backend.dataset.backend = backend;
+    this.backend.dataset.phase = 'ready';
+    this.backend.dataset.reason = reason;
+    this.backend.title = reason;
     const engine = backend === 'webgpu' ? 'WebGPU' : `WASM · ${threads} thread${threads === 1 ? '' : 's'}`;
     this.backend.replaceChildren([engine, modelId, modelBytes > 0 ? megabytes(modelBytes) : null].filter(Boolean).join(' · '));
   }
 
   showModelError(message: string): void {
     this.backend.className = 'chip danger';
+    this.backend.dataset.phase = 'error';
     this.backend.replaceChildren(`Model unavailable: ${message}`);
   }
 
@@ -49,8 +61,9 @@ export class StatusBar {
     this.queue.className = status.failed > 0 ? 'chip danger' : status.pending > 0 ? 'chip warn' : 'chip';
     this.queue.dataset.pending = String(status.pending);
     this.queue.dataset.uploaded = String(status.uploaded);
-    const parts = [`Queue ${status.pending}`, `sent ${status.uploaded}`];
-    if (status.failed > 0) parts.push(`refused ${status.failed}`);
+    // The same "waiting to send" number as the capture panel, under the same name.
+    const parts = [`${status.pending} waiting to send`, `${status.uploaded} sent`];
+    if (status.failed > 0) parts.push(`${status.failed} refused`);
     this.queue.textContent = parts.join(' · ');
     this.queue.title = status.lastError ? `Last error: ${status.lastError}` : '';
   }

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { SearchHit } from '../api/kiosk-api.js';
+import { collapseSightings, groupResults, likelyThreshold } from './result-groups.js';
+
+let next = 0;
+function hit(score: number, overrides: Partial<SearchHit> = {}): SearchHit {
+  next += 1;
+  return {
+    rank: next,
+    score,
+    detectionId: `d${next}`,
+    box: { x1: 100, y1: 100, x2: 200, y2: 400 },
+    capturedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0) + next * 60_000).toISOString(),
+    galleryId: 'g1',
+    galleryName: 'door',
+    imageUrl: '',
+    imageWidth: 1280,
+    imageHeight: 720,
+    cropUrl: '',
+    ...overrides,
+  };
+}
+
+describe('likelyThreshold', () => {
+  it('sits clearly above the bulk of the scores (other people at 82-87 %)', () => {
+    const strangers = [0.82, 0.83, 0.84, 0.84, 0.85, 0.85, 0.86, 0.86, 0.87, 0.83, 0.84, 0.85];
+    const threshold = likelyThreshold([0.97, 0.96, ...strangers]);
+    expect(threshold).toBeGreaterThan(0.87);
+    expect(threshold).toBeLessThan(0.96);
+  });
+
+  it('never drops below the floor, and needs a sure score when there are too few hits to know the bulk', () => {
+    expect(likelyThreshold([0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.51])).toBe(0.88);
+    expect(likelyThreshold([0.9, 0.86])).toBe(0.95);
+  });
+});
+
+describe('groupResults', () => {
+  it('puts only the outliers in "likely" and everyone else in "others"', () => {
+    const hits = [hit(0.97, { galleryId: 'a' }), ...[0.87, 0.86, 0.86, 0.85, 0.84, 0.84, 0.83, 0.82].map((score) => hit(score, { galleryId: `g${score}` }))];
+    const grouped = groupResults(hits);
+    expect(grouped.likely.map((sighting) => sighting.hit.score)).toEqual([0.97]);
+    expect(grouped.others).toHaveLength(8);
+  });
+
+  it('says nobody is likely when all scores are one bulk', () => {
+    const hits = [0.87, 0.87, 0.86, 0.86, 0.85, 0.85, 0.84, 0.84].map((score, index) => hit(score, { galleryId: `g${index}` }));
+    expect(groupResults(hits).likely).toEqual([]);
+  });
+});
+
+describe('collapseSightings', () => {
+  it('folds near-identical frames of one camera into the best one', () => {
+    const start = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const at = (seconds: number) => new Date(start + seconds * 1000).toISOString();
+    const hits = [
+      hit(0.96, { capturedAt: at(0) }),
+      hit(0.955, { capturedAt: at(2), box: { x1: 104, y1: 100, x2: 204, y2: 402 } }),
+      hit(0.95, { capturedAt: at(4) }),
+      // Same camera but much later: another sighting.
+      hit(0.95, { capturedAt: at(120) }),
+      // Same moment, another camera.
+      hit(0.95, { capturedAt: at(1), galleryId: 'g2' }),
+      // Same camera and moment, but elsewhere in the picture (another person).
+      hit(0.95, { capturedAt: at(1), box: { x1: 600, y1: 100, x2: 700, y2: 400 } }),
+    ];
+    const sightings = collapseSightings(hits);
+    expect(sightings).toHaveLength(4);
+    expect(sightings[0]!.hit.score).toBe(0.96);
+    expect(sightings[0]!.similar.map((similar) => similar.score)).toEqual([0.955, 0.95]);
+  });
+});
