@@ -29,6 +29,7 @@ const environmentSchema = z.object({
   MAX_DETECTIONS_PER_FRAME: integer(100, 1, 1000),
   MAX_TOP_K: integer(200, 1, 200),
   MAX_CANDIDATE_POOL: integer(2000, 1, 2000),
+  SEARCH_TEACHER_BUDGET_MS: integer(1500, 0, 60_000),
   MAX_QUERY_DEPTH: integer(10, 2, 50),
   MAX_QUERY_COMPLEXITY: integer(5000, 10, 100_000),
   RATE_LIMIT_PER_MINUTE: integer(1200, 0, 1_000_000),
@@ -46,6 +47,8 @@ export interface Limits {
   detectionsPerFrame: number;
   topK: number;
   candidatePool: number;
+  /** Milliseconds a search may spend computing missing teacher vectors; candidates past it are skipped, not waited for. */
+  searchTeacherBudgetMs: number;
   queryDepth: number;
   queryComplexity: number;
   requestsPerMinute: number;
@@ -99,6 +102,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       detectionsPerFrame: env.MAX_DETECTIONS_PER_FRAME,
       topK: env.MAX_TOP_K,
       candidatePool: env.MAX_CANDIDATE_POOL,
+      searchTeacherBudgetMs: env.SEARCH_TEACHER_BUDGET_MS,
       queryDepth: env.MAX_QUERY_DEPTH,
       queryComplexity: env.MAX_QUERY_COMPLEXITY,
       requestsPerMinute: env.RATE_LIMIT_PER_MINUTE,

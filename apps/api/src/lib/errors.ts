@@ -46,3 +46,40 @@ export const unavailable = (message: string) => new AppError('UNAVAILABLE', mess
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/** Postgres SQLSTATE classes and driver failures that mean "the database is not reachable right now". */
+const UNAVAILABLE_SQLSTATES = /^(08|57P0[1-3]|53300)/;
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const UNAVAILABLE_DRIVER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const UNAVAILABLE_MESSAGES = /ECONNREFUSED|ECONNRESET|Connection terminated|Can't reach database server|connection (is )?closed|timed out fetching a new connection/i;
+
+/** The driver's error behind Prisma's wrappers (`meta.driverAdapterError.cause`), if any. */
+function driverCause(error: unknown): { code?: string; kind?: string } | undefined {
+  const candidate = error as { meta?: { driverAdapterError?: { cause?: { code?: string; kind?: string } } }; cause?: { code?: string; kind?: string } };
+  return candidate?.meta?.driverAdapterError?.cause ?? candidate?.cause;
+}
+
+/**
+ * Translates a database failure into the closed code set: the database being
+ * down or restarting is UNAVAILABLE (retryable); a value Postgres rejects as
+ * data (SQLSTATE class 22: bad encoding, out-of-range date or number) that
+ * escaped validation is BAD_USER_INPUT. Anything else: null (an internal error).
+ */
+export function databaseErrorToAppError(error: unknown): AppError | null {
+  if (error === null || typeof error !== 'object' || isAppError(error)) return null;
+  const { code: prismaCode, message = '' } = error as { code?: unknown; message?: string };
+  const cause = driverCause(error);
+  const sqlState = typeof cause?.code === 'string' ? cause.code : typeof prismaCode === 'string' && /^[0-9A-Z]{5}$/.test(prismaCode) ? prismaCode : undefined;
+  if (
+    (sqlState && UNAVAILABLE_SQLSTATES.test(sqlState)) ||
+    (typeof prismaCode === 'string' && UNAVAILABLE_PRISMA_CODES.has(prismaCode)) ||
+    (cause?.kind && UNAVAILABLE_DRIVER_KINDS.has(cause.kind)) ||
+    UNAVAILABLE_MESSAGES.test(message)
+  ) {
+    return new AppError('UNAVAILABLE', 'the database is unavailable; retry shortly', undefined, { cause: error });
+  }
+  if (sqlState?.startsWith('22')) {
+    return new AppError('BAD_USER_INPUT', 'a value in the request is not valid (malformed text, or a number or date out of range)', undefined, { cause: error });
+  }
+  return null;
+}

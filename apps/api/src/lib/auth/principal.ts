@@ -43,6 +43,21 @@ export function requireGallery(actor: KeyPrincipal, galleryId: string): void {
 
 /**
  * The galleries a search may cover: the requested ones intersected with the
+/**
+ * Whether a set of galleries lies within the caller's scope. An empty set
+ * means "every gallery of the tenant" (unscoped keys, tenant-wide audit rows),
+ * which only an unscoped caller covers.
+ */
+export function coversGalleries(actor: KeyPrincipal, galleryIds: readonly string[]): boolean {
+  if (actor.galleryScope === null) return true;
+  return galleryIds.length > 0 && galleryIds.every((id) => actor.galleryScope!.includes(id));
+}
+
+/** Tenant-wide actions (new galleries, devices, unscoped keys) are for unscoped keys only. */
+export function requireUnscoped(actor: KeyPrincipal, what: string): void {
+  if (actor.galleryScope !== null) throw forbidden(`a key limited to galleries cannot ${what}`);
+}
+
  * key's scope (requesting a gallery outside the scope is FORBIDDEN, not
  * silently dropped); null = no gallery filter.
  */

@@ -3,7 +3,7 @@
 // their message; anything else is logged with its cause and masked.
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { isAppError } from '../errors.js';
+import { databaseErrorToAppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 const passThroughCodes = new Set([
@@ -11,6 +11,7 @@ const passThroughCodes = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
   'QUERY_TOO_COMPLEX',
+  'RATE_LIMITED',
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
@@ -24,8 +25,11 @@ function fieldFromMessage(message: string): string | undefined {
 
 export function createErrorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // A database outage is UNAVAILABLE (retryable); a value Postgres refuses as data is BAD_USER_INPUT.
+    const original = databaseErrorToAppError(unwrapped) ?? unwrapped;
     if (isAppError(original)) {
+      if (original.cause !== undefined && original.code === 'UNAVAILABLE') log.warn({ err: original.cause, path: formatted.path }, 'database unavailable');
       return {
         message: original.message,
         ...(formatted.path ? { path: formatted.path } : {}),
@@ -33,9 +37,10 @@ export function createErrorFormatter(log: Logger) {
       };
     }
     // Apollo re-codes every validation-rule error as GRAPHQL_VALIDATION_FAILED; ours (query-limits.ts) are recognised by their wording.
-    const code = /^query (depth|complexity) \d+ exceeds/.test(formatted.message) ? 'QUERY_TOO_COMPLEX' : formatted.extensions?.code;
+    const code = /^query (depth \d+ exceeds|complexity \d+ exceeds|holds \d+ expensive fields)/.test(formatted.message) ? 'QUERY_TOO_COMPLEX' : formatted.extensions?.code;
     if (typeof code === 'string' && passThroughCodes.has(code) && !formatted.path) {
-      const field = code === 'BAD_USER_INPUT' ? fieldFromMessage(formatted.message) : undefined;
+      const given = formatted.extensions?.field;
+      const field = code === 'BAD_USER_INPUT' ? (typeof given === 'string' ? given : fieldFromMessage(formatted.message)) : undefined;
       return { message: formatted.message, extensions: { code, ...(field ? { field } : {}) } };
     }
     log.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL request');

@@ -1,15 +1,19 @@
-import { buildSchema, parse, validate } from 'graphql';
+import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { typeDefs, GalleriesDocument, SearchPersonDocument, ImageDocument } from '@person-search/schema';
 import { describe, expect, it } from 'vitest';
-import { queryLimitsRule } from './query-limits.js';
+import { measureOperation, queryLimitsRule } from './query-limits.js';
 
 const schema = buildSchema(typeDefs);
-const check = (document: ReturnType<typeof parse>, depth: number, complexity: number) =>
-  validate(schema, document, [queryLimitsRule(depth, complexity)]).map((error) => error.message);
+const check = (document: ReturnType<typeof parse>, depth: number, complexity: number, expensive = Infinity) =>
+  validate(schema, document, [queryLimitsRule(depth, complexity, expensive)]).map((error) => error.message);
+const measure = (source: string, variables?: Record<string, unknown>) => {
+  const document = parse(source);
+  return measureOperation(schema, document, document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode, variables);
+};
 
 describe('queryLimitsRule', () => {
   it('lets every client document through under the default limits', () => {
-    for (const document of [GalleriesDocument, SearchPersonDocument, ImageDocument]) expect(check(document, 10, 5000)).toEqual([]);
+    for (const document of [GalleriesDocument, SearchPersonDocument, ImageDocument]) expect(check(document, 10, 5000, 10)).toEqual([]);
   });
 
   it('measures depth through fragments', () => {
@@ -19,9 +23,47 @@ describe('queryLimitsRule', () => {
   });
 
   it('multiplies list subtrees by their page size', () => {
-    const paged = parse('{ galleries(first: 200) { edges { node { id name } } } }');
-    // 1 (galleries) + 200 × (1 (edges) + 1 (node) + 2 fields) = 801
-    expect(check(paged, 10, 800)).toEqual(['query complexity 801 exceeds the limit of 800']);
-    expect(check(paged, 10, 801)).toEqual([]);
+    const paged = parse('{ galleries(first: 200) { edges { node { id name } } pageInfo { hasNextPage } } }');
+    // 1 (galleries) + 1 (edges) + 200 × (1 (node) + 2 fields) + 2 (pageInfo) = 604
+    expect(check(paged, 10, 603)).toEqual(['query complexity 604 exceeds the limit of 603']);
+    expect(check(paged, 10, 604)).toEqual([]);
+  });
+});
+
+describe('measureOperation', () => {
+  const pagedByVariable = 'query ($n: Int) { galleries(first: $n) { edges { node { id name } } } }';
+
+  it('counts a page size given as a variable like the same literal', () => {
+    const literal = measure('{ galleries(first: 200) { edges { node { id name } } } }');
+    expect(measure(pagedByVariable, { n: 200 }).complexity).toBe(literal.complexity);
+    // Without a value (the validation rule) the argument's schema default (50) counts.
+    expect(measure(pagedByVariable).complexity).toBe(measure('{ galleries { edges { node { id name } } } }').complexity);
+  });
+
+  it('sizes a search by input.topK, literal or inside the $input variable', () => {
+    const byVariable = 'query ($input: SearchPersonInput!) { searchPerson(input: $input) { hits { rank } } }';
+    const small = measure(byVariable, { input: { query: { detectionId: 'x' }, topK: 1 } }).complexity;
+    const large = measure(byVariable, { input: { query: { detectionId: 'x' }, topK: 200 } }).complexity;
+    expect(large - small).toBe(199); // one field (rank) per extra hit
+    expect(measure('{ searchPerson(input: { query: { detectionId: "x" }, topK: 200 }) { hits { rank } } }').complexity).toBe(large);
+    // The schema default topK (20) when the input leaves it out.
+    expect(measure(byVariable, { input: { query: { detectionId: 'x' } } }).complexity).toBe(measure(byVariable, { input: { query: { detectionId: 'x' }, topK: 20 } }).complexity);
+  });
+
+  it('keeps the client search document at the largest topK within the default complexity', () => {
+    const operation = SearchPersonDocument.definitions[0] as OperationDefinitionNode;
+    const cost = measureOperation(schema, SearchPersonDocument, operation, { input: { query: { detectionId: 'x' }, topK: 200 } });
+    expect(cost.complexity).toBeLessThanOrEqual(5000);
+    expect(cost.tokens).toBe(1);
+  });
+
+  it('weighs every alias of an expensive root field and counts its rate-limit tokens', () => {
+    const aliases = Array.from({ length: 400 }, (_, i) => `s${i}: searchPerson(input: { query: { detectionId: "x" } }) { stats { totalMs } }`).join(' ');
+    const cost = measure(`{ ${aliases} }`);
+    expect(cost.expensiveFields).toBe(400);
+    expect(cost.tokens).toBe(400);
+    expect(cost.complexity).toBeGreaterThan(400 * 100);
+    expect(check(parse(`{ ${aliases} }`), 10, 5000, 10)[0]).toMatch(/holds 400 expensive fields .* the limit is 10 per request/);
+    expect(measure('{ viewer { role } }').tokens).toBe(1);
   });
 });

@@ -10,17 +10,24 @@ import { AppError } from '../errors.js';
 import { createErrorFormatter } from '../graphql/format-error.js';
 import { createRequestContext, type RequestContext } from '../graphql/context.js';
 import { queryLimitsRule } from '../graphql/query-limits.js';
+import { requestLimitsPlugin } from '../graphql/request-limits-plugin.js';
 import { resolvers } from '../graphql/resolvers/index.js';
 import type { AppContext } from '../app.js';
 import { readBody } from './http-io.js';
+
+/** Most searches/ingests (aliases included) one request may hold; each also takes a rate-limit token. */
+const MAX_EXPENSIVE_FIELDS = 10;
 
 export async function createGraphqlRoute(app: AppContext) {
   const apollo = new ApolloServer<RequestContext>({
     typeDefs,
     resolvers,
     formatError: createErrorFormatter(app.log),
-    validationRules: [queryLimitsRule(app.config.limits.queryDepth, app.config.limits.queryComplexity)],
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    validationRules: [queryLimitsRule(app.config.limits.queryDepth, app.config.limits.queryComplexity, MAX_EXPENSIVE_FIELDS)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      requestLimitsPlugin({ maxDepth: app.config.limits.queryDepth, maxComplexity: app.config.limits.queryComplexity, maxExpensiveFields: MAX_EXPENSIVE_FIELDS, rateLimiter: app.rateLimiter }),
+    ],
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // The process owns shutdown (main.ts closes HTTP, worker and database in order).

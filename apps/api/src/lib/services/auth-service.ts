@@ -3,12 +3,16 @@
 // revoked key fails on its very next request.
 import { parseApiKey, secretMatches, tokenMatches } from '../auth/api-key.js';
 import type { Principal } from '../auth/principal.js';
-import { unauthenticated } from '../errors.js';
+import { databaseErrorToAppError, unauthenticated } from '../errors.js';
 import { findApiKeyByPrefix, touchApiKey } from '../repositories/api-keys-repository.js';
 import type { ServiceDeps } from './service-deps.js';
 
 /** `lastUsedAt` is kept to the minute, so a busy key costs one write a minute, not one per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+function rethrowAsAppError(error: unknown): never {
+  throw databaseErrorToAppError(error) ?? error;
+}
 
 export function createAuthService({ db, config }: ServiceDeps) {
   return {
@@ -22,11 +26,12 @@ export function createAuthService({ db, config }: ServiceDeps) {
       }
       const parsed = parseApiKey(credential);
       if (!parsed) throw unauthenticated('the API key is malformed');
-      const key = await db.asSystem((tx) => findApiKeyByPrefix(tx, parsed.prefix));
+      // Runs before GraphQL or REST handling, so a database outage must already be UNAVAILABLE here.
+      const key = await db.asSystem((tx) => findApiKeyByPrefix(tx, parsed.prefix)).catch(rethrowAsAppError);
       if (!key || !secretMatches(parsed.secretPart, key.secretHash)) throw unauthenticated('the API key is not valid');
       if (key.revokedAt) throw unauthenticated('the API key has been revoked');
       if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-        await db.withTenant(key.tenantId, (tx) => touchApiKey(tx, key.tenantId, key.id, LAST_USED_RESOLUTION_MS));
+        await db.withTenant(key.tenantId, (tx) => touchApiKey(tx, key.tenantId, key.id, LAST_USED_RESOLUTION_MS)).catch(rethrowAsAppError);
       }
       return {
         kind: 'key',

@@ -16,7 +16,9 @@ export function decodeCursor(cursor: string | null | undefined, field: string): 
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || !isUuid(id)) throw new Error('bad cursor');
+    // Rows are stamped by the database clock, so a cursor outside years 1970..9999
+    // was not issued here (and Postgres would refuse some such dates, SQLSTATE 22007/22008).
+    if (typeof createdAt !== 'string' || typeof id !== 'string' || !(date.getTime() >= 0 && date.getUTCFullYear() <= 9999) || !isUuid(id)) throw new Error('bad cursor');
     return { createdAt: date, id };
   } catch {
     throw badInput(field, 'is not a cursor returned by this API');

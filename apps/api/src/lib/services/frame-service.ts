@@ -1,7 +1,7 @@
 // Frames: ingest (idempotent, one transaction), reads and deletion.
 import type { Detection, Image } from '@person-search/db';
 import type { DetectionParent, ImageParent } from '@person-search/schema';
-import { requireGallery, requireKey, type KeyPrincipal, type Principal } from '../auth/principal.js';
+import { canUseGallery, requireKey, type KeyPrincipal, type Principal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
 import { insertAuditEntry } from '../repositories/audit-repository.js';
 import { detectionsOfImages, findDetection, insertDetections } from '../repositories/detections-repository.js';
@@ -24,8 +24,12 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export function createFrameService({ db, blobs, models, config, log, onTeacherWork }: ServiceDeps) {
-  async function existingResult(tenantId: string, image: Image, actor: KeyPrincipal): Promise<IngestResult> {
-    requireGallery(actor, image.galleryId);
+  async function existingResult(tenantId: string, image: Image, actor: KeyPrincipal, galleryId: string): Promise<IngestResult> {
+    // Idempotency keys are tenant-wide: a key first used for another gallery is
+    // refused without naming that gallery (nor answering with its frame).
+    if (image.galleryId !== galleryId || !canUseGallery(actor, image.galleryId)) {
+      throw badInput('input.idempotencyKey', 'was already used for a frame of another gallery; use a new key');
+    }
     const detections = await db.withTenant(tenantId, (tx) => detectionsOfImages(tx, tenantId, [image.id]));
     return { image: toImageParent(image), detections: detections.map(toDetectionParent), duplicate: true };
   }
@@ -39,7 +43,7 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
 
       const earlier = await db.withTenant(tenantId, (tx) => findImageByIdempotencyKey(tx, tenantId, input.idempotencyKey));
       // A retry answers with the first frame, but never one from a gallery this key may not see.
-      if (earlier) return existingResult(tenantId, earlier, device);
+      if (earlier) return existingResult(tenantId, earlier, device, input.galleryId);
 
       const blob = await blobs.info(tenantId, input.blobId);
       if (!blob) throw notFound('blob (upload it with PUT /v1/blobs first)', 'input.blobId');
@@ -73,12 +77,13 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
         if (!isUniqueViolation(error)) throw error;
         const winner = await db.withTenant(tenantId, (tx) => findImageByIdempotencyKey(tx, tenantId, input.idempotencyKey));
         if (!winner) throw error;
-        return existingResult(tenantId, winner, device);
+        return existingResult(tenantId, winner, device, input.galleryId);
       }
     },
 
+    // DEVICE keys write frames but do not read them back (see the role table in the README).
     async image(actor: Principal, id: string): Promise<ImageParent> {
-      const key = requireKey(actor);
+      const key = requireKey(actor, 'ADMIN', 'SEARCH');
       if (!isUuid(id)) throw notFound('image');
       const image = await db.withTenant(key.tenantId, (tx) => findImage(tx, key.tenantId, id));
       if (!image || (key.galleryScope && !key.galleryScope.includes(image.galleryId))) throw notFound('image');
@@ -86,7 +91,7 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
     },
 
     async detection(actor: Principal, id: string): Promise<DetectionParent> {
-      const key = requireKey(actor);
+      const key = requireKey(actor, 'ADMIN', 'SEARCH');
       if (!isUuid(id)) throw notFound('detection');
       const detection: Detection | null = await db.withTenant(key.tenantId, (tx) => findDetection(tx, key.tenantId, id));
       if (!detection || (key.galleryScope && !key.galleryScope.includes(detection.galleryId))) throw notFound('detection');
@@ -98,9 +103,10 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
       if (!isUuid(id)) throw notFound('image');
       const orphan = await db.withTenant(admin.tenantId, async (tx) => {
         const image = await findImage(tx, admin.tenantId, id);
-        if (!image) throw notFound('image');
+        // Out of a scoped admin's galleries reads as absent, as for the image query.
+        if (!image || !canUseGallery(admin, image.galleryId)) throw notFound('image');
         await deleteImage(tx, admin.tenantId, id);
-        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'image.delete', target: `image:${id}` });
+        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'image.delete', target: `image:${id}`, galleryIds: [image.galleryId] });
         const stillUsed = await referencedBlobHashes(tx, admin.tenantId, [image.blobSha256]);
         return stillUsed.size === 0 ? image.blobSha256 : null;
       });

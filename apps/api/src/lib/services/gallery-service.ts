@@ -2,7 +2,7 @@
 // detections and vectors (FK cascade) and then the blobs no frame uses any more.
 import type { DatabaseTransaction, Device, Gallery } from '@person-search/db';
 import type { GalleryParent } from '@person-search/schema';
-import { requireGallery, requireKey, type Principal } from '../auth/principal.js';
+import { requireGallery, requireKey, requireUnscoped, type Principal } from '../auth/principal.js';
 import { badInput, notFound, type AppError } from '../errors.js';
 import { insertAuditEntry } from '../repositories/audit-repository.js';
 import {
@@ -66,12 +66,13 @@ export function createGalleryService({ db, blobs, log }: ServiceDeps) {
 
     async create(actor: Principal, input: { name: string; retentionDays?: number | null }): Promise<GalleryParent> {
       const admin = requireKey(actor, 'ADMIN');
+      requireUnscoped(admin, 'create galleries');
       const name = checkName(input.name);
       const retentionDays = checkRetention('input.retentionDays', input.retentionDays);
       return db.withTenant(admin.tenantId, async (tx) => {
         await rejectDuplicateName(tx, admin.tenantId, name);
         const gallery = await insertGallery(tx, admin.tenantId, { name, retentionDays });
-        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'gallery.create', target: `gallery:${gallery.id}`, details: { name, retentionDays } });
+        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'gallery.create', target: `gallery:${gallery.id}`, galleryIds: [gallery.id], details: { name, retentionDays } });
         return toGalleryParent(gallery);
       });
     },
@@ -79,12 +80,13 @@ export function createGalleryService({ db, blobs, log }: ServiceDeps) {
     async update(actor: Principal, input: { id: string; name: string }): Promise<GalleryParent> {
       const admin = requireKey(actor, 'ADMIN');
       if (!isUuid(input.id)) throw notFound('gallery');
+      requireGallery(admin, input.id);
       const name = checkName(input.name);
       return db.withTenant(admin.tenantId, async (tx) => {
         if (!(await findGallery(tx, admin.tenantId, input.id))) throw notFound('gallery');
         await rejectDuplicateName(tx, admin.tenantId, name, input.id);
         const gallery = await updateGallery(tx, admin.tenantId, input.id, { name });
-        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'gallery.update', target: `gallery:${input.id}`, details: { name } });
+        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'gallery.update', target: `gallery:${input.id}`, galleryIds: [input.id], details: { name } });
         return toGalleryParent(gallery);
       });
     },
@@ -92,11 +94,12 @@ export function createGalleryService({ db, blobs, log }: ServiceDeps) {
     async setRetention(actor: Principal, input: { galleryId: string; days?: number | null }): Promise<GalleryParent> {
       const admin = requireKey(actor, 'ADMIN');
       if (!isUuid(input.galleryId)) throw notFound('gallery');
+      requireGallery(admin, input.galleryId);
       const retentionDays = checkRetention('input.days', input.days);
       return db.withTenant(admin.tenantId, async (tx) => {
         if (!(await findGallery(tx, admin.tenantId, input.galleryId))) throw notFound('gallery');
         const gallery = await updateGallery(tx, admin.tenantId, input.galleryId, { retentionDays });
-        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'gallery.setRetention', target: `gallery:${input.galleryId}`, details: { retentionDays } });
+        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'gallery.setRetention', target: `gallery:${input.galleryId}`, galleryIds: [input.galleryId], details: { retentionDays } });
         return toGalleryParent(gallery);
       });
     },
@@ -104,11 +107,12 @@ export function createGalleryService({ db, blobs, log }: ServiceDeps) {
     async delete(actor: Principal, id: string): Promise<{ id: string; deleted: boolean }> {
       const admin = requireKey(actor, 'ADMIN');
       if (!isUuid(id)) throw notFound('gallery');
+      requireGallery(admin, id);
       const orphanedBlobs = await db.withTenant(admin.tenantId, async (tx) => {
         if (!(await findGallery(tx, admin.tenantId, id))) throw notFound('gallery');
         const hashes = await galleryBlobHashes(tx, admin.tenantId, id);
         await deleteGallery(tx, admin.tenantId, id);
-        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'gallery.delete', target: `gallery:${id}` });
+        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'gallery.delete', target: `gallery:${id}`, galleryIds: [id] });
         const stillUsed = await referencedBlobHashes(tx, admin.tenantId, hashes);
         return hashes.filter((hash) => !stillUsed.has(hash));
       });
@@ -119,6 +123,7 @@ export function createGalleryService({ db, blobs, log }: ServiceDeps) {
 
     async registerDevice(actor: Principal, input: { name: string }): Promise<Device> {
       const admin = requireKey(actor, 'ADMIN');
+      requireUnscoped(admin, 'register devices');
       const name = checkName(input.name);
       return db.withTenant(admin.tenantId, async (tx) => {
         const device = await insertDevice(tx, admin.tenantId, name).catch((error: { code?: string }) => {

@@ -3,7 +3,7 @@
 // embedding of that crop.
 import { boxArea, iou, type RgbImage } from '@person-search/model';
 import { decodeImage } from '@person-search/model/node';
-import { fromVectorSql } from '@person-search/db';
+import { fromVectorSql, type DatabaseTransaction } from '@person-search/db';
 import type { BoxValue } from '@person-search/schema';
 import type { KeyPrincipal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
@@ -29,54 +29,38 @@ export interface ResolvedQuery {
 /** Minimum overlap between a client's box and a student detection to use the detection's embedding. */
 const MIN_BOX_MATCH_IOU = 0.3;
 
-export async function resolvePersonQuery(deps: ServiceDeps, actor: KeyPrincipal, query: PersonQueryInput): Promise<ResolvedQuery> {
-  const { db, models, blobs, config, metrics } = deps;
+/**
+ * Resolves the query inside the search's transaction `tx`. A photo query needs no database: resolve
+ * it first with resolvePhotoQuery (outside the transaction, so inference holds no connection) and
+ * pass the result as `photo`.
+ */
+export async function resolvePersonQuery(
+  deps: ServiceDeps,
+  tx: DatabaseTransaction,
+  actor: KeyPrincipal,
+  query: PersonQueryInput,
+  photo: ResolvedQuery | null = null,
+): Promise<ResolvedQuery> {
+  const { models } = deps;
   const student = models.requireStudent();
   const tenantId = actor.tenantId;
 
   if (query.detectionId != null) {
     const id = query.detectionId;
     if (!isUuid(id)) throw notFound('detection');
-    return db.withTenant(tenantId, async (tx) => {
-      const detection = await findDetection(tx, tenantId, id);
-      if (!detection || (actor.galleryScope && !actor.galleryScope.includes(detection.galleryId))) throw notFound('detection');
-      if (detection.studentModelId !== student.manifest.id) {
-        throw badInput('input.query.detectionId', `was embedded by model "${detection.studentModelId}", not the active student`);
-      }
-      const vector = await studentEmbeddingOf(tx, tenantId, id);
-      const image = await findImage(tx, tenantId, detection.imageId);
-      if (!vector || !image) throw notFound('detection');
-      const box = { x1: detection.x1, y1: detection.y1, x2: detection.x2, y2: detection.y2 };
-      return { studentEmbedding: fromVectorSql(vector), crop: { imageBlobSha256: image.blobSha256, box }, detectionId: id, queryBox: box };
-    });
+    const detection = await findDetection(tx, tenantId, id);
+    if (!detection || (actor.galleryScope && !actor.galleryScope.includes(detection.galleryId))) throw notFound('detection');
+    if (detection.studentModelId !== student.manifest.id) {
+      throw badInput('input.query.detectionId', `was embedded by model "${detection.studentModelId}", not the active student`);
+    }
+    const vector = await studentEmbeddingOf(tx, tenantId, id);
+    const image = await findImage(tx, tenantId, detection.imageId);
+    if (!vector || !image) throw notFound('detection');
+    const box = { x1: detection.x1, y1: detection.y1, x2: detection.x2, y2: detection.y2 };
+    return { studentEmbedding: fromVectorSql(vector), crop: { imageBlobSha256: image.blobSha256, box }, detectionId: id, queryBox: box };
   }
 
-  if (query.photo != null) {
-    const { blobId, box } = query.photo;
-    const blob = /^[0-9a-f]{64}$/.test(blobId) ? await blobs.info(tenantId, blobId) : null;
-    if (!/^[0-9a-f]{64}$/.test(blobId)) throw badInput('input.query.photo.blobId', 'is not a blob id returned by PUT /v1/blobs');
-    if (!blob) throw notFound('blob (upload it with PUT /v1/blobs first)', 'input.query.photo.blobId');
-    const image = await decodeImage(await blobs.read(tenantId, blobId), { maxPixels: config.limits.imagePixels });
-    if (box) {
-      const { x1, y1, x2, y2 } = box;
-      if (![x1, y1, x2, y2].every(Number.isFinite) || !(x2 > x1 && y2 > y1) || x1 < -1 || y1 < -1 || x2 > image.width + 1 || y2 > image.height + 1) {
-        throw badInput('input.query.photo.box', `must be a non-empty box inside the ${image.width}x${image.height} image`);
-      }
-    }
-    const session = await models.studentSession();
-    const started = performance.now();
-    const people = await session.detectPeople(image);
-    metrics.inferenceSeconds.observe({ model: session.manifest.id, kind: 'student' }, (performance.now() - started) / 1000);
-    const withEmbedding = people.filter((person) => person.embedding);
-    const chosen = box
-      ? withEmbedding.map((person) => ({ person, overlap: iou(person.box, box) })).sort((a, b) => b.overlap - a.overlap)[0]
-      : withEmbedding.map((person) => ({ person, overlap: 1 })).sort((a, b) => boxArea(b.person.box) - boxArea(a.person.box))[0];
-    if (!chosen || chosen.overlap < MIN_BOX_MATCH_IOU) {
-      throw badInput(box ? 'input.query.photo.box' : 'input.query.photo.blobId', box ? 'no detected person overlaps this box' : 'no person detected in the photo');
-    }
-    const queryBox = box ?? chosen.person.box;
-    return { studentEmbedding: chosen.person.embedding!, crop: { imageBlobSha256: blobId, box: queryBox, image }, detectionId: null, queryBox };
-  }
+  if (query.photo != null) return photo ?? resolvePhotoQuery(deps, actor, query.photo);
 
   if (query.embedding != null) {
     const { modelId, embedding } = query.embedding;
@@ -89,15 +73,50 @@ export async function resolvePersonQuery(deps: ServiceDeps, actor: KeyPrincipal,
   throw badInput('input.query', 'give exactly one of detectionId, photo, embedding');
 }
 
-/** The teacher embedding of the query crop (one crop: cheaper to compute than to look up and parse). */
-export async function teacherQueryEmbedding(deps: ServiceDeps, tenantId: string, query: ResolvedQuery): Promise<Float32Array | null> {
+/** The photo query: decode once, detect people, pick the boxed (or largest) one. No database access. */
+export async function resolvePhotoQuery(deps: ServiceDeps, actor: KeyPrincipal, photo: NonNullable<PersonQueryInput['photo']>): Promise<ResolvedQuery> {
+  const { models, blobs, config, metrics } = deps;
+  const tenantId = actor.tenantId;
+  const { blobId, box } = photo;
+  const blob = /^[0-9a-f]{64}$/.test(blobId) ? await blobs.info(tenantId, blobId) : null;
+  if (!/^[0-9a-f]{64}$/.test(blobId)) throw badInput('input.query.photo.blobId', 'is not a blob id returned by PUT /v1/blobs');
+  if (!blob) throw notFound('blob (upload it with PUT /v1/blobs first)', 'input.query.photo.blobId');
+  const image = await decodeImage(await blobs.read(tenantId, blobId), { maxPixels: config.limits.imagePixels });
+  if (box) {
+    const { x1, y1, x2, y2 } = box;
+    if (![x1, y1, x2, y2].every(Number.isFinite) || !(x2 > x1 && y2 > y1) || x1 < -1 || y1 < -1 || x2 > image.width + 1 || y2 > image.height + 1) {
+      throw badInput('input.query.photo.box', `must be a non-empty box inside the ${image.width}x${image.height} image`);
+    }
+  }
+  const session = await models.studentSession();
+  const started = performance.now();
+  const people = await session.detectPeople(image);
+  metrics.inferenceSeconds.observe({ model: session.manifest.id, kind: 'student' }, (performance.now() - started) / 1000);
+  const withEmbedding = people.filter((person) => person.embedding);
+  const chosen = box
+    ? withEmbedding.map((person) => ({ person, overlap: iou(person.box, box) })).sort((a, b) => b.overlap - a.overlap)[0]
+    : withEmbedding.map((person) => ({ person, overlap: 1 })).sort((a, b) => boxArea(b.person.box) - boxArea(a.person.box))[0];
+  if (!chosen || chosen.overlap < MIN_BOX_MATCH_IOU) {
+    throw badInput(box ? 'input.query.photo.box' : 'input.query.photo.blobId', box ? 'no detected person overlaps this box' : 'no person detected in the photo');
+  }
+  const queryBox = box ?? chosen.person.box;
+  return { studentEmbedding: chosen.person.embedding!, crop: { imageBlobSha256: blobId, box: queryBox, image }, detectionId: null, queryBox };
+}
+
+/**
+ * The teacher embedding of the query crop (one crop: cheaper to compute than to look up and parse).
+ * The decoded frame goes into `decoded`, so candidates on the same frame do not decode it again.
+ */
+export async function teacherQueryEmbedding(deps: ServiceDeps, tenantId: string, query: ResolvedQuery, decoded: Map<string, RgbImage>): Promise<Float32Array | null> {
   const teacher = deps.models.teacher;
   if (!query.crop || !teacher) return null;
   const session = await deps.models.teacherSession();
-  const image = query.crop.image ?? (await decodeImage(await deps.blobs.read(tenantId, query.crop.imageBlobSha256), { maxPixels: deps.config.limits.imagePixels }));
+  const { imageBlobSha256 } = query.crop;
+  const image =
+    query.crop.image ?? decoded.get(imageBlobSha256) ?? (await decodeImage(await deps.blobs.read(tenantId, imageBlobSha256), { maxPixels: deps.config.limits.imagePixels }));
+  decoded.set(imageBlobSha256, image);
   const started = performance.now();
   const [embedding] = await session.embedCrops(image, [query.crop.box]);
   deps.metrics.inferenceSeconds.observe({ model: session.manifest.id, kind: 'teacher' }, (performance.now() - started) / 1000);
   return embedding ?? null;
 }
-

@@ -1,8 +1,11 @@
-// searchPerson: stage 1, ANN over student vectors inside the tenant, the
-// key's galleries and the time window; stage 2, teacher re-rank of the
-// candidate pool (teacher vectors from the worker, missing ones computed now
-// and stored). `score` is the teacher cosine when re-ranked, else the student's.
-import { cosineSimilarity } from '@person-search/model';
+// searchPerson: stage 1, nearest student vectors inside the tenant, the key's
+// galleries and the time window (exact scan or HNSW, by how many rows the
+// filter admits); stage 2, teacher re-rank of the candidate pool (teacher
+// vectors from the worker, missing ones computed now within a time budget and
+// stored). One tenant transaction per request. `score` is the teacher cosine
+// when re-ranked, else the student's.
+import type { DatabaseTransaction, Detection } from '@person-search/db';
+import { cosineSimilarity, type RgbImage } from '@person-search/model';
 import type { BoxValue, DetectionParent } from '@person-search/schema';
 import { galleriesInScope, requireKey, type Principal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
@@ -12,12 +15,13 @@ import {
   findDetections,
   nearestStudentNeighbours,
   teacherSimilarities,
+  type AnnPlan,
   writeTeacherEmbeddings,
 } from '../repositories/detections-repository.js';
 import { findImages } from '../repositories/images-repository.js';
 import { isUuid } from '../repositories/ids.js';
 import { toDetectionParent } from './frame-mapping.js';
-import { resolvePersonQuery, teacherQueryEmbedding, type PersonQueryInput } from './search-query.js';
+import { resolvePersonQuery, resolvePhotoQuery, teacherQueryEmbedding, type PersonQueryInput } from './search-query.js';
 import type { ServiceDeps } from './service-deps.js';
 
 export interface SearchPersonInput {
@@ -38,13 +42,33 @@ export interface SearchHitResult {
   detection: DetectionParent;
 }
 
+export interface SearchStats {
+  candidates: number;
+  /** How stage 1 ran: exact scan (few admitted rows), HNSW, or HNSW that came back short and was redone exactly. */
+  annPlan: 'EXACT' | 'HNSW' | 'HNSW_THEN_EXACT';
+  reranked: number;
+  teacherComputed: number;
+  /** Candidates left without a teacher score: their frame failed to decode/embed, the worker gave up on them, or the time budget ran out. */
+  teacherSkipped: number;
+  queryMs: number;
+  annMs: number;
+  teacherMs: number;
+  rerankMs: number;
+  totalMs: number;
+}
+
 export interface SearchPersonResult {
   hits: SearchHitResult[];
   queryBox: BoxValue | null;
-  stats: { candidates: number; reranked: number; teacherComputed: number; queryMs: number; annMs: number; teacherMs: number; rerankMs: number; totalMs: number };
+  stats: SearchStats;
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+
+const ANN_PLAN_NAMES = { exact: 'EXACT', hnsw: 'HNSW', hnsw_then_exact: 'HNSW_THEN_EXACT' } as const satisfies Record<AnnPlan, SearchStats['annPlan']>;
+
+/** Transaction timeout besides the teacher budget: query inference, stage 1 and the reads (generous; Prisma's default is 5 s). */
+const SEARCH_TRANSACTION_BASE_MS = 10_000;
 
 export function createSearchService(deps: ServiceDeps) {
   const { db, config, models, metrics, log } = deps;
@@ -65,6 +89,26 @@ export function createSearchService(deps: ServiceDeps) {
     return { topK, candidatePool: Math.max(candidatePool, topK) };
   }
 
+  /**
+   * Teacher vectors for candidates the worker has not reached, within the request's time budget.
+   * Candidates the worker gave up on (failed) are not retried here; a frame that fails or outlasts
+   * the budget is skipped and counted, never waited for.
+   */
+  async function computeMissingTeacher(tx: DatabaseTransaction, tenantId: string, teacherQuery: Float32Array, missing: readonly Detection[], imageShas: Map<string, string>, decoded: Map<string, RgbImage>, deadline: number) {
+    const teacher = models.requireTeacher();
+    const crops = missing.flatMap((d) => {
+      const sha = imageShas.get(d.imageId);
+      return d.teacherStatus !== 'failed' && sha ? [{ id: d.id, imageBlobSha256: sha, box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 } }] : [];
+    });
+    const outcomes = crops.length > 0 ? await embedStoredCrops({ ...deps, maxPixels: config.limits.imagePixels }, tenantId, crops, { deadline, decoded }) : [];
+    const computed = outcomes.flatMap((outcome) => (outcome.embedding ? [{ id: outcome.id, embedding: outcome.embedding }] : []));
+    for (const failed of outcomes.filter((outcome) => outcome.error)) log.warn({ err: failed.error, detectionId: failed.id }, 'teacher embedding failed during search; candidate skipped');
+    // Stored so the next search (and the worker) need not compute them again.
+    await writeTeacherEmbeddings(tx, tenantId, teacher.manifest.id, computed);
+    const scores = new Map(computed.map(({ id, embedding }) => [id, cosineSimilarity(teacherQuery, embedding)]));
+    return { scores, computed: computed.length, skipped: missing.length - computed.length };
+  }
+
   return {
     async searchPerson(actor: Principal, input: SearchPersonInput): Promise<SearchPersonResult> {
       const searcher = requireKey(actor, 'SEARCH', 'ADMIN');
@@ -73,87 +117,90 @@ export function createSearchService(deps: ServiceDeps) {
       const galleryIds = galleriesInScope(searcher, input.galleryIds);
       const tenantId = searcher.tenantId;
       const student = models.requireStudent();
+      // A photo needs no database: decode and detect before the transaction, so inference holds no connection.
+      const photo = input.query.photo != null ? await resolvePhotoQuery(deps, searcher, input.query.photo) : null;
+      const teacherBudgetMs = config.limits.searchTeacherBudgetMs;
 
-      if (input.galleryIds?.length) {
-        const requested = [...new Set(input.galleryIds)];
-        const found = await db.withTenant(tenantId, (tx) => findGalleries(tx, tenantId, requested));
-        const missing = requested.findIndex((id) => !found.some((gallery) => gallery.id === id));
-        if (missing >= 0) throw notFound('gallery', `input.galleryIds[${input.galleryIds.indexOf(requested[missing]!)}]`);
-      }
-      const query = await resolvePersonQuery(deps, searcher, input.query);
-      const rerank = (input.rerank ?? true) && query.crop !== null && models.teacher !== null;
-      const teacherQuery = rerank ? await teacherQueryEmbedding(deps, tenantId, query) : null;
-      const queryDone = performance.now();
+      // One tenant transaction for the whole request; its timeout covers the teacher budget.
+      return db.withTenant(tenantId, async (tx) => {
+        if (input.galleryIds?.length) {
+          const requested = [...new Set(input.galleryIds)];
+          const found = await findGalleries(tx, tenantId, requested);
+          const missing = requested.findIndex((id) => !found.some((gallery) => gallery.id === id));
+          if (missing >= 0) throw notFound('gallery', `input.galleryIds[${input.galleryIds.indexOf(requested[missing]!)}]`);
+        }
+        const query = await resolvePersonQuery(deps, tx, searcher, input.query, photo);
+        const rerank = (input.rerank ?? true) && query.crop !== null && models.teacher !== null;
+        const decoded = new Map<string, RgbImage>();
+        const teacherQuery = rerank ? await teacherQueryEmbedding(deps, tenantId, query, decoded) : null;
+        const queryDone = performance.now();
 
-      const candidates = await db.withTenant(tenantId, (tx) =>
-        nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, {
+        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, {
           modelId: student.manifest.id,
           dimension: student.dimension,
           galleryIds,
           capturedAfter: input.capturedAfter ?? null,
           capturedBefore: input.capturedBefore ?? null,
           excludeDetectionId: query.detectionId,
-        }, candidatePool),
-      );
-      const annDone = performance.now();
+        }, candidatePool);
+        const { candidates } = ann;
+        const annDone = performance.now();
 
-      let teacherScores = new Map<string, number>();
-      let teacherComputed = 0;
-      if (teacherQuery && candidates.length > 0) {
-        const teacher = models.requireTeacher();
-        const ids = candidates.map((candidate) => candidate.id);
-        teacherScores = await db.withTenant(tenantId, (tx) => teacherSimilarities(tx, tenantId, teacherQuery, { id: teacher.manifest.id, dimension: teacher.dimension }, ids));
-        const missing = ids.filter((id) => !teacherScores.has(id));
-        if (missing.length > 0) {
-          const crops = await db.withTenant(tenantId, async (tx) => {
-            const detections = await findDetections(tx, tenantId, missing);
-            const images = new Map((await findImages(tx, tenantId, [...new Set(detections.map((d) => d.imageId))])).map((image) => [image.id, image]));
-            return detections.flatMap((d) => {
-              const image = images.get(d.imageId);
-              return image ? [{ id: d.id, imageBlobSha256: image.blobSha256, box: { x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 } }] : [];
-            });
-          });
-          const outcomes = await embedStoredCrops({ ...deps, maxPixels: config.limits.imagePixels }, tenantId, crops);
-          const computed = outcomes.flatMap((outcome) => (outcome.embedding ? [{ id: outcome.id, embedding: outcome.embedding }] : []));
-          for (const { id, embedding } of computed) teacherScores.set(id, cosineSimilarity(teacherQuery, embedding));
-          for (const failed of outcomes.filter((outcome) => outcome.error)) log.warn({ err: failed.error, detectionId: failed.id }, 'teacher embedding failed during search');
-          teacherComputed = computed.length;
-          // Stored so the next search (and the worker) need not compute them again.
-          await db.withTenant(tenantId, (tx) => writeTeacherEmbeddings(tx, tenantId, teacher.manifest.id, computed));
+        let teacherScores = new Map<string, number>();
+        let teacherComputed = 0;
+        let teacherSkipped = 0;
+        const rows = new Map<string, Detection>();
+        if (teacherQuery && candidates.length > 0) {
+          const teacher = models.requireTeacher();
+          const ids = candidates.map((candidate) => candidate.id);
+          teacherScores = await teacherSimilarities(tx, tenantId, teacherQuery, { id: teacher.manifest.id, dimension: teacher.dimension }, ids);
+          const missingIds = ids.filter((id) => !teacherScores.has(id));
+          if (missingIds.length > 0) {
+            const missing = await findDetections(tx, tenantId, missingIds);
+            for (const row of missing) rows.set(row.id, row);
+            const images = await findImages(tx, tenantId, [...new Set(missing.map((d) => d.imageId))]);
+            const imageShas = new Map(images.map((image) => [image.id, image.blobSha256]));
+            const extra = await computeMissingTeacher(tx, tenantId, teacherQuery, missing, imageShas, decoded, performance.now() + teacherBudgetMs);
+            for (const [id, score] of extra.scores) teacherScores.set(id, score);
+            teacherComputed = extra.computed;
+            teacherSkipped = extra.skipped;
+          }
         }
-      }
-      const teacherDone = performance.now();
+        const teacherDone = performance.now();
 
-      const ranked = candidates
-        .map((candidate) => ({ ...candidate, teacherScore: teacherScores.get(candidate.id) ?? null }))
-        .sort((a, b) =>
-          teacherQuery ? (b.teacherScore ?? -2) - (a.teacherScore ?? -2) || b.similarity - a.similarity : b.similarity - a.similarity,
-        )
-        .slice(0, topK);
-      const rows = await db.withTenant(tenantId, (tx) => findDetections(tx, tenantId, ranked.map((hit) => hit.id)));
-      const byId = new Map(rows.map((row) => [row.id, toDetectionParent(row)]));
-      const hits = ranked.flatMap((hit, index) => {
-        const detection = byId.get(hit.id);
-        if (!detection) return [];
-        const score = teacherQuery && hit.teacherScore !== null ? hit.teacherScore : hit.similarity;
-        return [{ rank: index + 1, score, studentScore: hit.similarity, teacherScore: hit.teacherScore, detection }];
-      });
-      const done = performance.now();
+        const ranked = candidates
+          .map((candidate) => ({ ...candidate, teacherScore: teacherScores.get(candidate.id) ?? null }))
+          .sort((a, b) =>
+            teacherQuery ? (b.teacherScore ?? -2) - (a.teacherScore ?? -2) || b.similarity - a.similarity : b.similarity - a.similarity,
+          )
+          .slice(0, topK);
+        const unread = ranked.map((hit) => hit.id).filter((id) => !rows.has(id));
+        for (const row of await findDetections(tx, tenantId, unread)) rows.set(row.id, row);
+        const hits = ranked.flatMap((hit, index) => {
+          const row = rows.get(hit.id);
+          if (!row) return [];
+          const score = teacherQuery && hit.teacherScore !== null ? hit.teacherScore : hit.similarity;
+          return [{ rank: index + 1, score, studentScore: hit.similarity, teacherScore: hit.teacherScore, detection: toDetectionParent(row) }];
+        });
+        const done = performance.now();
 
-      const stats = {
-        candidates: candidates.length,
-        reranked: teacherQuery ? teacherScores.size : 0,
-        teacherComputed,
-        queryMs: round(queryDone - started),
-        annMs: round(annDone - queryDone),
-        teacherMs: round(teacherDone - annDone),
-        rerankMs: round(done - teacherDone),
-        totalMs: round(done - started),
-      };
-      for (const [stage, ms] of [['query', stats.queryMs], ['ann', stats.annMs], ['teacher', stats.teacherMs], ['rerank', stats.rerankMs]] as const) {
-        metrics.searchStageSeconds.observe({ stage }, ms / 1000);
-      }
-      return { hits, queryBox: query.queryBox, stats };
+        const stats: SearchStats = {
+          candidates: candidates.length,
+          annPlan: ANN_PLAN_NAMES[ann.plan],
+          reranked: teacherQuery ? teacherScores.size : 0,
+          teacherComputed,
+          teacherSkipped,
+          queryMs: round(queryDone - started),
+          annMs: round(annDone - queryDone),
+          teacherMs: round(teacherDone - annDone),
+          rerankMs: round(done - teacherDone),
+          totalMs: round(done - started),
+        };
+        for (const [stage, ms] of [['query', stats.queryMs], ['ann', stats.annMs], ['teacher', stats.teacherMs], ['rerank', stats.rerankMs]] as const) {
+          metrics.searchStageSeconds.observe({ stage }, ms / 1000);
+        }
+        return { hits, queryBox: query.queryBox, stats };
+      }, { timeout: SEARCH_TRANSACTION_BASE_MS + teacherBudgetMs });
     },
   };
 }

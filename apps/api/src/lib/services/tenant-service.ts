@@ -2,8 +2,8 @@
 import type { ApiKey, ApiKeyRole, Tenant } from '@person-search/db';
 import type { Server } from '@person-search/schema';
 import { issueApiKey } from '../auth/api-key.js';
-import { requireKey, requireOperator, type Principal } from '../auth/principal.js';
-import { badInput, notFound } from '../errors.js';
+import { coversGalleries, requireKey, requireOperator, type Principal } from '../auth/principal.js';
+import { badInput, forbidden, notFound } from '../errors.js';
 import { insertApiKey, listApiKeys, revokeApiKey, findApiKey } from '../repositories/api-keys-repository.js';
 import { insertAuditEntry } from '../repositories/audit-repository.js';
 import { findGalleries } from '../repositories/galleries-repository.js';
@@ -96,13 +96,15 @@ export function createTenantService({ db }: ServiceDeps) {
       galleryIds.forEach((id, index) => {
         if (!isUuid(id)) throw badInput(`input.galleryIds[${index}]`, 'is not a gallery id');
       });
+      // A scoped admin mints keys only within its own scope (never an unscoped key).
+      if (!coversGalleries(admin, galleryIds)) throw forbidden('a key limited to galleries can only create keys limited to galleries within its scope');
       const issued = issueApiKey();
       return db.withTenant(admin.tenantId, async (tx) => {
         const found = await findGalleries(tx, admin.tenantId, galleryIds);
         const missing = galleryIds.findIndex((id) => !found.some((gallery) => gallery.id === id));
         if (missing >= 0) throw notFound('gallery', `input.galleryIds[${missing}]`);
         const apiKey = await insertApiKey(tx, admin.tenantId, { prefix: issued.prefix, secretHash: issued.secretHash, role: input.role, galleryIds, label });
-        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'apiKey.create', target: `apiKey:${apiKey.id}`, details: { role: input.role, galleryIds, name: label } });
+        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'apiKey.create', target: `apiKey:${apiKey.id}`, galleryIds, details: { role: input.role, galleryIds, name: label } });
         return { apiKey: toApiKeyView(apiKey), secret: issued.secret };
       });
     },
@@ -111,16 +113,20 @@ export function createTenantService({ db }: ServiceDeps) {
       const admin = requireKey(actor, 'ADMIN');
       if (!isUuid(id)) throw notFound('API key');
       return db.withTenant(admin.tenantId, async (tx) => {
+        // Keys outside a scoped admin's scope are invisible to it (see listApiKeys), so they read as absent.
+        const target = await findApiKey(tx, admin.tenantId, id);
+        if (!target || !coversGalleries(admin, target.galleryIds)) throw notFound('API key');
         const revoked = await revokeApiKey(tx, admin.tenantId, id);
         if (!revoked) throw notFound('API key');
-        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'apiKey.revoke', target: `apiKey:${id}` });
+        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'apiKey.revoke', target: `apiKey:${id}`, galleryIds: target.galleryIds });
         return toApiKeyView(revoked);
       });
     },
 
     async listApiKeys(actor: Principal): Promise<Server.ApiKey[]> {
       const admin = requireKey(actor, 'ADMIN');
-      return (await db.withTenant(admin.tenantId, (tx) => listApiKeys(tx, admin.tenantId))).map(toApiKeyView);
+      const keys = await db.withTenant(admin.tenantId, (tx) => listApiKeys(tx, admin.tenantId));
+      return keys.filter((key) => coversGalleries(admin, key.galleryIds)).map(toApiKeyView);
     },
   };
 }

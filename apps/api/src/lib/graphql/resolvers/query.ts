@@ -1,4 +1,5 @@
 // Query resolvers: each hands the validated arguments to a service.
+import { searchPerson } from './search-person.js';
 import type { QueryResolvers } from './types.js';
 
 const version = process.env.npm_package_version ?? '0.1.0';
@@ -8,6 +9,7 @@ export const Query: QueryResolvers = {
   viewer: async (_parent, _args, { actor, services }) => {
     const [key, tenant] = await Promise.all([services.tenants.viewerKey(actor), services.tenants.viewerTenant(actor)]);
     return { role: key.role, key, tenant };
+  searchAuditLog: (_parent, args, { actor, services }) => services.audit.listSearches(actor, args),
   },
   apiKeys: (_parent, _args, { actor, services }) => services.tenants.listApiKeys(actor),
   auditLog: (_parent, args, { actor, services }) => services.audit.list(actor, args),
@@ -16,5 +18,5 @@ export const Query: QueryResolvers = {
   image: (_parent, { id }, { actor, services }) => services.frames.image(actor, id),
   detection: (_parent, { id }, { actor, services }) => services.frames.detection(actor, id),
   models: () => ({}),
-  searchPerson: (_parent, { input }, { actor, services }) => services.search.searchPerson(actor, input),
+  searchPerson,
 };
