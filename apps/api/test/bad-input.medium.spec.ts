@@ -1,0 +1,204 @@
+// Bad input and bad luck never become INTERNAL_SERVER_ERROR (issue 8, items
+// 6-8): text Postgres cannot store (NUL, lone surrogates) and cursors with
+// impossible dates are BAD_USER_INPUT naming the field; aliased searches pay
+// per alias in complexity and rate limit, and page sizes given as variables
+// count like literals; an idempotency key reused in another gallery does not
+// reveal it; a database outage answers a GraphQL UNAVAILABLE, and the API
+// recovers when the database comes back.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateGalleryDocument, CreateTenantDocument, GalleriesDocument, IngestFrameDocument, UpdateGalleryDocument, ViewerDocument } from '@person-search/schema';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { b64, createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, jpegImage, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
+import { backends, errorCodes, OPERATOR_TOKEN, startTestServer, type TestServer } from './support/test-server.js';
+
+async function post(server: TestServer, query: string, variables: Record<string, unknown>, key?: string) {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string; field?: string } }[] } };
+}
+const cursorOf = (createdAt: string) => Buffer.from(JSON.stringify([createdAt, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+
+describe.each(backends())('bad input (%s)', (backend) => {
+  let server: TestServer;
+  let tenant: TenantKeys;
+
+  beforeAll(async () => {
+    const models = await writeManifestOnlyModels(await mkdtemp(path.join(os.tmpdir(), 'api-models-')));
+    server = await startTestServer({ backend, env: models.env });
+    tenant = await createTenantWithKeys(server, 'bad-input');
+  });
+  afterAll(() => server?.close());
+
+  const galleryCount = () => server.app.db.withTenant(tenant.tenantId, (tx) => tx.gallery.count());
+
+  it('refuses NUL and lone surrogates in any string as BAD_USER_INPUT naming the field, storing nothing', async () => {
+    const before = await galleryCount();
+    const cases = [
+      { name: 'NUL in a variable', response: await server.gql(CreateGalleryDocument, { input: { name: 'a\u0000b' } }, tenant.admin), field: 'input.name' },
+      { name: 'lone high surrogate', response: await server.gql(CreateGalleryDocument, { input: { name: 'a\ud800' } }, tenant.admin), field: 'input.name' },
+      { name: 'lone low surrogate', response: await server.gql(UpdateGalleryDocument, { input: { id: tenant.galleryId, name: '\udc00x' } }, tenant.admin), field: 'input.name' },
+      { name: 'NUL in a tenant name', response: await server.gql(CreateTenantDocument, { input: { name: '\u0000' } }, OPERATOR_TOKEN), field: 'input.name' },
+    ];
+    for (const { name, response, field } of cases) {
+      expect({ name, errors: response.errors?.map((error) => error.extensions) }).toEqual({ name, errors: [{ code: 'BAD_USER_INPUT', field }] });
+    }
+    const literal = await post(server, 'mutation { createGallery(input: { name: "x\\u0000y" }) { id } }', {}, tenant.admin);
+    expect(literal.status).toBe(400);
+    expect(literal.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    expect(await galleryCount()).toBe(before);
+    // Well-formed pairs (emoji) are text like any other.
+    expect((await server.gql(CreateGalleryDocument, { input: { name: 'café 📷' } }, tenant.admin)).data?.createGallery.name).toBe('café 📷');
+  });
+
+  it('refuses cursors with impossible dates as BAD_USER_INPUT on `after`', async () => {
+    for (const createdAt of ['+275760-09-13T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '1969-12-31T23:59:59.000Z', 'not a date']) {
+      const response = await server.gql(GalleriesDocument, { first: 5, after: cursorOf(createdAt) }, tenant.admin);
+      expect({ createdAt, errors: response.errors?.map((error) => error.extensions) }).toEqual({ createdAt, errors: [{ code: 'BAD_USER_INPUT', field: 'after' }] });
+    }
+  });
+
+  it('refuses an idempotency key first used in another gallery without naming that gallery', async () => {
+    const other = (await server.gql(CreateGalleryDocument, { input: { name: 'second' } }, tenant.admin)).data!.createGallery.id;
+    const blobId = (await server.putBlob(await jpegImage(64, 64, 5), 'image/jpeg', tenant.device)).body.blobId as string;
+    const frame = (galleryId: string) => ({
+      idempotencyKey: 'shared-key', galleryId, blobId, capturedAt: '2026-02-01T08:00:00.000Z', modelId: FIXTURE_STUDENT_ID,
+      detections: [{ box: { x1: 1, y1: 1, x2: 30, y2: 60 }, score: 0.9, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, 5)) }],
+    });
+    expect((await server.gql(IngestFrameDocument, { input: frame(tenant.galleryId) }, tenant.device)).errors).toBeUndefined();
+    const reused = await server.gql(IngestFrameDocument, { input: frame(other) }, tenant.device);
+    expect(reused.errors?.map((error) => error.extensions)).toEqual([{ code: 'BAD_USER_INPUT', field: 'input.idempotencyKey' }]);
+    expect(reused.errors![0]!.message).not.toContain(tenant.galleryId);
+    // A retry into the same gallery still answers with the first frame.
+    expect((await server.gql(IngestFrameDocument, { input: frame(tenant.galleryId) }, tenant.device)).data?.ingestFrame.duplicate).toBe(true);
+  });
+});
+
+describe('amplification: per-alias cost and sizes given as variables (pglite)', () => {
+  let server: TestServer;
+  let tenant: TenantKeys;
+  const searches = (count: number) =>
+    `{ ${Array.from({ length: count }, (_, i) => `s${i}: searchPerson(input: { query: { detectionId: "00000000-0000-4000-8000-00000000000${i % 10}" } }) { stats { totalMs } }`).join(' ')} }`;
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: { RATE_LIMIT_PER_MINUTE: '6', MAX_QUERY_COMPLEXITY: '1000' } });
+    tenant = await createTenantWithKeys(server, 'amplify'); // the admin key spends 4 of its 6 tokens here
+  });
+  afterAll(() => server?.close());
+
+  it('refuses more than 10 aliased searches per request, whatever the complexity limit', async () => {
+    const response = await post(server, searches(400), {}, tenant.admin);
+    expect(response.status).toBe(400);
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(response.body.errors?.[0]?.message).toMatch(/400 expensive fields/);
+  });
+
+  it('charges one rate-limit token per aliased search', async () => {
+    // 6 tokens a minute: three searches (3 tokens), then three more (3), then nothing is left.
+    const first = await post(server, searches(3), {}, tenant.search);
+    expect(first.body.errors?.map((error) => error.extensions?.code)).not.toContain('RATE_LIMITED');
+    const second = await post(server, searches(3), {}, tenant.search);
+    expect(second.body.errors?.map((error) => error.extensions?.code)).not.toContain('RATE_LIMITED');
+    const third = await post(server, searches(2), {}, tenant.search);
+    expect(third.status).toBe(429);
+    expect(third.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('counts `first: $n` like the literal it stands for', async () => {
+    const query = 'query ($n: Int) { galleries(first: $n) { edges { node { id name retentionDays createdAt } } } }';
+    // 1 + 1 + n × 5: 200 → 1002 > 1000, refused as the literal would be; 100 → 502 passes.
+    const large = await post(server, query, { n: 200 }, tenant.device);
+    expect(large.body.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    const literal = await post(server, '{ galleries(first: 200) { edges { node { id name retentionDays createdAt } } } }', {}, tenant.device);
+    expect(literal.body.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect((await post(server, query, { n: 100 }, tenant.device)).body.errors).toBeUndefined();
+  });
+});
+
+/** A TCP relay in front of Postgres that can be cut (an outage) and restored. */
+async function startRelay(target: { host: string; port: number }) {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | null = null;
+  let port = 0;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(target.port, target.host);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  const cut = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server ? server.close(() => resolve()) : resolve();
+      server = null;
+    });
+  await listen();
+  return { port: () => port, cut, restore: listen };
+}
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage (postgres behind a relay)', () => {
+  let server: TestServer;
+  let relay: Awaited<ReturnType<typeof startRelay>>;
+  let databaseName: string;
+
+  beforeAll(async () => {
+    const adminUrl = new URL(process.env.TEST_DATABASE_URL!);
+    databaseName = `person_search_outage_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl.toString() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${databaseName}`);
+    await admin.end();
+    relay = await startRelay({ host: adminUrl.hostname, port: Number(adminUrl.port || 5432) });
+    const relayed = new URL(adminUrl);
+    relayed.port = String(relay.port());
+    relayed.pathname = `/${databaseName}`;
+    server = await startTestServer({ env: { DATABASE_URL: relayed.toString() } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await relay?.cut();
+    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('answers a GraphQL UNAVAILABLE while the database is down, and recovers', async () => {
+    const tenant = await createTenantWithKeys(server, 'outage');
+    expect((await server.gql(ViewerDocument, {}, tenant.admin)).data?.viewer.role).toBe('ADMIN');
+
+    await relay.cut();
+    // Authentication needs the database: the answer is still GraphQL-shaped, 503, retryable.
+    const byKey = await post(server, '{ viewer { role } }', {}, tenant.admin);
+    expect(byKey.status).toBe(503);
+    expect(byKey.body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAVAILABLE']);
+    // The operator needs no database to authenticate: the resolver's failure is UNAVAILABLE too.
+    const byOperator = await server.gql(CreateTenantDocument, { input: { name: 'during outage' } }, OPERATOR_TOKEN);
+    expect(errorCodes(byOperator)).toEqual(['UNAVAILABLE']);
+
+    await relay.restore();
+    let recovered = await server.gql(ViewerDocument, {}, tenant.admin);
+    for (let attempt = 0; attempt < 20 && recovered.errors; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      recovered = await server.gql(ViewerDocument, {}, tenant.admin);
+    }
+    expect(recovered.data?.viewer.role).toBe('ADMIN');
+  });
+});
