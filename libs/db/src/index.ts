@@ -11,4 +11,5 @@ export { toVectorSql, fromVectorSql, vectorType, configureVectorSearch, type Vec
 // Generated Prisma types (model row types, enums, the Prisma namespace for inputs and errors).
 export { Prisma, ApiKeyRole, ModelRole, TeacherStatus, type PrismaClient } from './generated/prisma/client';
 export type { Tenant, ApiKey, Gallery, Device, Image, Detection, Model, AuditLogEntry } from './generated/prisma/client';
+export { DeviceRole, DeviceTokenKind, type DeviceEnrolment, type DeviceToken } from './generated/prisma/client';
 export type { SearchAuditEntry } from './generated/prisma/client';

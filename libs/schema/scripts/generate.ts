@@ -56,6 +56,7 @@ const config: CodegenConfig = {
           Gallery: '../parents.js#GalleryParent',
           Image: '../parents.js#ImageParent',
           Detection: '../parents.js#DetectionParent',
+          Viewer: '../parents.js#ViewerParent',
         },
       },
     },

@@ -12,6 +12,12 @@ export interface BoxValue {
   y2: number;
 }
 
+/** The caller's role and tenant; its API key or enrolled device is loaded only when asked for. */
+export interface ViewerParent {
+  role: 'ADMIN' | 'DEVICE' | 'SEARCH';
+  tenant: { id: string; name: string; createdAt: Date };
+}
+
 export interface GalleryParent {
   id: string;
   name: string;

@@ -67,7 +67,13 @@ export async function createApp(config: Config, options: { log?: Logger; dataDir
     const metrics = new Metrics();
     const worker = new TeacherWorker(
       { db, blobs, models, metrics, log },
-      { batchSize: config.worker.batchSize, pollMs: config.worker.pollMs, maxAttempts: config.worker.maxAttempts, maxPixels: config.limits.imagePixels },
+      {
+        batchSize: config.worker.batchSize,
+        pollMs: config.worker.pollMs,
+        maxAttempts: config.worker.maxAttempts,
+        maxPixels: config.limits.imagePixels,
+        leaseSeconds: config.worker.leaseSeconds,
+      },
     );
     const services = createServices({ config, db, blobs, signer, models, log, metrics, onTeacherWork: () => worker.wake() });
     const sweeper = new RetentionSweeper({ db, blobs, log });

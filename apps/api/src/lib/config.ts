@@ -23,6 +23,8 @@ const environmentSchema = z.object({
   OPERATOR_TOKEN: z.string().min(16, 'OPERATOR_TOKEN must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   URL_SIGNING_SECRET: optionalText,
   SIGNED_URL_TTL_SECONDS: integer(3600, 60, 7 * 24 * 3600),
+  DEVICE_TOKEN_TTL_SECONDS: integer(900, 10, 24 * 3600),
+  DEVICE_REFRESH_TTL_SECONDS: integer(30 * 24 * 3600, 60, 365 * 24 * 3600),
   MAX_BODY_BYTES: integer(2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   MAX_IMAGE_BYTES: integer(15 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   MAX_IMAGE_PIXELS: integer(40_000_000, 1024, 400_000_000),
@@ -36,6 +38,7 @@ const environmentSchema = z.object({
   WORKER_BATCH_SIZE: integer(16, 1, 256),
   WORKER_POLL_MS: integer(1000, 10, 60_000),
   WORKER_MAX_ATTEMPTS: integer(5, 1, 100),
+  WORKER_LEASE_SECONDS: integer(30, 3, 3600),
   WORKER_IN_PROCESS: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -68,7 +71,9 @@ export interface Config {
   urlSigningSecret: string | undefined;
   signedUrlTtlSeconds: number;
   limits: Limits;
-  worker: { batchSize: number; pollMs: number; maxAttempts: number; inProcess: boolean };
+  worker: { batchSize: number; pollMs: number; maxAttempts: number; inProcess: boolean; leaseSeconds: number };
+  /** Lifetimes of enrolled devices' access and refresh tokens. */
+  deviceTokens: { accessTtlSeconds: number; refreshTtlSeconds: number };
   logLevel: string;
 }
 
@@ -112,7 +117,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       pollMs: env.WORKER_POLL_MS,
       maxAttempts: env.WORKER_MAX_ATTEMPTS,
       inProcess: env.WORKER_IN_PROCESS,
+      leaseSeconds: env.WORKER_LEASE_SECONDS,
     },
+    deviceTokens: { accessTtlSeconds: env.DEVICE_TOKEN_TTL_SECONDS, refreshTtlSeconds: env.DEVICE_REFRESH_TTL_SECONDS },
     logLevel: env.LOG_LEVEL,
     ...overrides,
   };

@@ -11,6 +11,8 @@ export interface KeyPrincipal {
   role: Role;
   /** Galleries the key is limited to; null = every gallery of the tenant. */
   galleryScope: readonly string[] | null;
+  /** Set when the credential is an enrolled device's access token (then keyId is the device id too). */
+  deviceId?: string;
 }
 
 export interface OperatorPrincipal {
@@ -42,8 +44,6 @@ export function requireGallery(actor: KeyPrincipal, galleryId: string): void {
 }
 
 /**
- * The galleries a search may cover: the requested ones intersected with the
-/**
  * Whether a set of galleries lies within the caller's scope. An empty set
  * means "every gallery of the tenant" (unscoped keys, tenant-wide audit rows),
  * which only an unscoped caller covers.
@@ -58,6 +58,8 @@ export function requireUnscoped(actor: KeyPrincipal, what: string): void {
   if (actor.galleryScope !== null) throw forbidden(`a key limited to galleries cannot ${what}`);
 }
 
+/**
+ * The galleries a search may cover: the requested ones intersected with the
  * key's scope (requesting a gallery outside the scope is FORBIDDEN, not
  * silently dropped); null = no gallery filter.
  */

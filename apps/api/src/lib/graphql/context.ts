@@ -17,6 +17,8 @@ export interface RequestContext {
   dbKind: Database['kind'];
   signer: UrlSigner;
   baseUrl: string;
+  /** The peer address, for locking out repeated failed credential exchanges (enrolment codes). */
+  clientAddress: string;
   /** Loaders for the caller's tenant; throws UNAUTHENTICATED for anonymous callers. */
   loaders(): Loaders;
   /** The caller as a key principal (UNAUTHENTICATED otherwise). */
@@ -24,7 +26,7 @@ export interface RequestContext {
 }
 
 export function createRequestContext(
-  parts: { actor: Principal; services: Services; models: ModelRegistry; config: Config; db: Database; signer: UrlSigner; baseUrl: string },
+  parts: { actor: Principal; services: Services; models: ModelRegistry; config: Config; db: Database; signer: UrlSigner; baseUrl: string; clientAddress: string },
 ): RequestContext {
   let loaders: Loaders | null = null;
   return {
@@ -35,6 +37,7 @@ export function createRequestContext(
     dbKind: parts.db.kind,
     signer: parts.signer,
     baseUrl: parts.baseUrl,
+    clientAddress: parts.clientAddress,
     loaders: () => (loaders ??= createLoaders(parts.db, requireKey(parts.actor))),
     key: () => requireKey(parts.actor),
   };

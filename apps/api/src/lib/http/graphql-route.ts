@@ -56,7 +56,7 @@ export async function createGraphqlRoute(app: AppContext) {
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createRequestContext({ actor, services: app.services, models: app.models, config: app.config, db: app.db, signer: app.signer, baseUrl }),
+      context: async () => createRequestContext({ actor, services: app.services, models: app.models, config: app.config, db: app.db, signer: app.signer, baseUrl, clientAddress: request.socket.remoteAddress ?? 'unknown' }),
     });
     const responseHeaders: Record<string, string> = {};
     for (const [name, value] of result.headers) responseHeaders[name] = value;

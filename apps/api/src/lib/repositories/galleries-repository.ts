@@ -1,4 +1,4 @@
-// SQL for galleries and devices.
+// SQL for galleries, and the device lookup ingest uses (device registration and credentials: devices-repository).
 import type { DatabaseTransaction, Device, Gallery } from '@person-search/db';
 
 export function insertGallery(tx: DatabaseTransaction, tenantId: string, gallery: { name: string; retentionDays: number | null }): Promise<Gallery> {
@@ -46,10 +46,6 @@ export function updateGallery(
 
 export async function deleteGallery(tx: DatabaseTransaction, tenantId: string, id: string): Promise<void> {
   await tx.gallery.delete({ where: { tenantId_id: { tenantId, id } } });
-}
-
-export function insertDevice(tx: DatabaseTransaction, tenantId: string, name: string): Promise<Device> {
-  return tx.device.create({ data: { tenantId, name } });
 }
 
 export function findDevice(tx: DatabaseTransaction, tenantId: string, id: string): Promise<Device | null> {

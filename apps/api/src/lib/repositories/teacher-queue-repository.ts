@@ -1,8 +1,9 @@
 // The teacher-embedding queue is the detections table itself: rows with
 // teacher_status = 'pending' whose teacher_next_attempt_at has passed. A
-// claim pushes teacher_next_attempt_at forward by a lease, so a worker that
-// dies mid-batch releases its rows when the lease ends (work resumes after a
-// restart), and concurrent workers skip each other's rows (SKIP LOCKED).
+// claim pushes teacher_next_attempt_at forward by a short lease that the
+// claiming worker's heartbeats keep extending while it works, so a worker that
+// dies mid-batch releases its rows one lease later (work resumes on another
+// worker), and concurrent workers skip each other's rows (SKIP LOCKED).
 import type { DatabaseTransaction } from '@person-search/db';
 
 export interface ClaimedDetection {
@@ -32,6 +33,22 @@ export function claimPendingDetections(tx: DatabaseTransaction, limit: number, l
     WHERE d.tenant_id = claimed.tenant_id AND d.id = claimed.id
     RETURNING d.tenant_id::text AS "tenantId", d.id::text AS id, d.image_id::text AS "imageId",
               d.x1::float8 AS x1, d.y1::float8 AS y1, d.x2::float8 AS x2, d.y2::float8 AS y2, d.teacher_attempts AS attempts`;
+}
+
+/**
+ * Heartbeat: extends the lease of rows this worker still holds. A claim is
+ * identified by (tenant, id, attempts): every claim increments attempts, so a
+ * row another worker re-claimed after our lease lapsed is left alone.
+ * Returns how many rows were extended.
+ */
+export function extendTeacherLease(tx: DatabaseTransaction, claims: readonly ClaimedDetection[], leaseSeconds: number): Promise<number> {
+  if (claims.length === 0) return Promise.resolve(0);
+  return tx.$executeRaw`
+    UPDATE detections AS d
+    SET teacher_next_attempt_at = now() + make_interval(secs => ${leaseSeconds}::float8)
+    FROM unnest(${claims.map((c) => c.tenantId)}::uuid[], ${claims.map((c) => c.id)}::uuid[], ${claims.map((c) => c.attempts)}::int[])
+      AS held(tenant_id, id, attempts)
+    WHERE d.tenant_id = held.tenant_id AND d.id = held.id AND d.teacher_attempts = held.attempts AND d.teacher_status = 'pending'`;
 }
 
 /** After a failed attempt: retry after `retryAfterSeconds`, or give up (failed) with the reason. */

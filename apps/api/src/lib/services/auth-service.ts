@@ -2,9 +2,11 @@
 // prefix as the system (the tenant is not known yet) on every request, so a
 // revoked key fails on its very next request.
 import { parseApiKey, secretMatches, tokenMatches } from '../auth/api-key.js';
+import { isDeviceAccessToken } from '../auth/device-credentials.js';
 import type { Principal } from '../auth/principal.js';
 import { databaseErrorToAppError, unauthenticated } from '../errors.js';
 import { findApiKeyByPrefix, touchApiKey } from '../repositories/api-keys-repository.js';
+import type { DeviceService } from './device-service.js';
 import type { ServiceDeps } from './service-deps.js';
 
 /** `lastUsedAt` is kept to the minute, so a busy key costs one write a minute, not one per request. */
@@ -14,7 +16,7 @@ function rethrowAsAppError(error: unknown): never {
   throw databaseErrorToAppError(error) ?? error;
 }
 
-export function createAuthService({ db, config }: ServiceDeps) {
+export function createAuthService({ db, config }: ServiceDeps, devices: Pick<DeviceService, 'authenticate'>) {
   return {
     async authenticate(authorization: string | undefined): Promise<Principal> {
       if (!authorization) return { kind: 'anonymous' };
@@ -24,6 +26,8 @@ export function createAuthService({ db, config }: ServiceDeps) {
       if (config.operatorToken && !credential.startsWith('psk_') && tokenMatches(credential, config.operatorToken)) {
         return { kind: 'operator' };
       }
+      // Enrolled devices' short-lived tokens (`psd_…`) are accepted wherever a key is.
+      if (isDeviceAccessToken(credential)) return devices.authenticate(credential);
       const parsed = parseApiKey(credential);
       if (!parsed) throw unauthenticated('the API key is malformed');
       // Runs before GraphQL or REST handling, so a database outage must already be UNAVAILABLE here.

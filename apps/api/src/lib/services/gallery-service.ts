@@ -1,6 +1,6 @@
-// Galleries, devices and retention. Deleting a gallery deletes its frames,
+// Galleries and retention (devices: device-service). Deleting a gallery deletes its frames,
 // detections and vectors (FK cascade) and then the blobs no frame uses any more.
-import type { DatabaseTransaction, Device, Gallery } from '@person-search/db';
+import type { DatabaseTransaction, Gallery } from '@person-search/db';
 import type { GalleryParent } from '@person-search/schema';
 import { requireGallery, requireKey, requireUnscoped, type Principal } from '../auth/principal.js';
 import { badInput, notFound, type AppError } from '../errors.js';
@@ -9,7 +9,6 @@ import {
   deleteGallery,
   findGallery,
   findGalleryByName,
-  insertDevice,
   insertGallery,
   listGalleries,
   updateGallery,
@@ -119,20 +118,6 @@ export function createGalleryService({ db, blobs, log }: ServiceDeps) {
       // After commit: a crash here leaves unreferenced blobs (harmless), never rows pointing at missing blobs.
       await Promise.all(orphanedBlobs.map((hash) => blobs.delete(admin.tenantId, hash).catch((error: AppError) => log.warn({ err: error, hash }, 'blob delete failed'))));
       return { id, deleted: true };
-    },
-
-    async registerDevice(actor: Principal, input: { name: string }): Promise<Device> {
-      const admin = requireKey(actor, 'ADMIN');
-      requireUnscoped(admin, 'register devices');
-      const name = checkName(input.name);
-      return db.withTenant(admin.tenantId, async (tx) => {
-        const device = await insertDevice(tx, admin.tenantId, name).catch((error: { code?: string }) => {
-          if (error.code === 'P2002') throw badInput('input.name', `a device named ${JSON.stringify(name)} already exists`);
-          throw error;
-        });
-        await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'device.register', target: `device:${device.id}`, details: { name } });
-        return device;
-      });
     },
 
   };

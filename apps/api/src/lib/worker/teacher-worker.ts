@@ -1,5 +1,6 @@
 // The teacher worker: claims pending detections across tenants (FOR UPDATE
-// SKIP LOCKED, with a lease so a crashed worker's claims come back), embeds
+// SKIP LOCKED, with a short lease that heartbeats extend while the batch is in
+// progress, so a crashed worker's claims come back one lease later), embeds
 // their crops with the teacher, and writes the vectors in the tenant's own
 // transaction. A failed attempt is retried with exponential backoff; after
 // maxAttempts the detection is marked failed with the reason (poison item).
@@ -11,14 +12,18 @@ import { embedStoredCrops, type CropRequest } from '../inference/teacher-embeddi
 import type { Logger } from '../logger.js';
 import { writeTeacherEmbeddings } from '../repositories/detections-repository.js';
 import { findImages } from '../repositories/images-repository.js';
-import { claimPendingDetections, recordTeacherFailure, type ClaimedDetection } from '../repositories/teacher-queue-repository.js';
+import { claimPendingDetections, extendTeacherLease, recordTeacherFailure, type ClaimedDetection } from '../repositories/teacher-queue-repository.js';
 
 export interface TeacherWorkerOptions {
   batchSize: number;
   pollMs: number;
   maxAttempts: number;
   maxPixels: number;
-  /** How long a claim holds before another worker may take the row (seconds). */
+  /**
+   * How long a claim holds before another worker may take the row (seconds,
+   * default 30). Heartbeats renew it every third of the lease while the batch
+   * runs, so it bounds how long a dead worker's rows wait, not how long a batch may take.
+   */
   leaseSeconds?: number;
   /** First retry delay in seconds, doubled per attempt (default 2). */
   retryBaseSeconds?: number;
@@ -31,6 +36,8 @@ export interface TeacherWorkerDeps {
   metrics: Metrics;
   log: Logger;
 }
+
+const DEFAULT_LEASE_SECONDS = 30;
 
 /** Backoff after failed attempt n (1-based): base, 2·base, 4·base … seconds, capped at 10 minutes. */
 export function retryDelaySeconds(attempt: number, baseSeconds = 2): number {
@@ -64,13 +71,24 @@ export class TeacherWorker {
       log.error({ err: error }, 'teacher model failed to load; pending detections stay pending');
       return 0;
     }
-    const claimed = await db.asSystem((tx) => claimPendingDetections(tx, this.options.batchSize, this.options.leaseSeconds ?? 300));
+    const leaseSeconds = this.options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+    const claimed = await db.asSystem((tx) => claimPendingDetections(tx, this.options.batchSize, leaseSeconds));
     if (claimed.length === 0) return 0;
-    for (const [tenantId, rows] of groupBy(claimed, (row) => row.tenantId)) {
-      await this.#processTenant(tenantId, rows, teacher.manifest.id).catch((error: unknown) => {
-        log.error({ err: error, tenantId }, 'teacher batch failed');
-        return this.#recordFailures(tenantId, rows, error as Error);
-      });
+    const held = new Set(claimed);
+    const heartbeat = setInterval(() => {
+      db.asSystem((tx) => extendTeacherLease(tx, [...held], leaseSeconds)).catch((error: unknown) => log.warn({ err: error }, 'teacher lease heartbeat failed'));
+    }, (leaseSeconds * 1000) / 3);
+    try {
+      for (const [tenantId, rows] of groupBy(claimed, (row) => row.tenantId)) {
+        await this.#processTenant(tenantId, rows, teacher.manifest.id).catch((error: unknown) => {
+          log.error({ err: error, tenantId }, 'teacher batch failed');
+          return this.#recordFailures(tenantId, rows, error as Error);
+        });
+        // Settled rows (done, failed, or waiting out a retry delay) must not have their time pushed by later heartbeats.
+        for (const row of rows) held.delete(row);
+      }
+    } finally {
+      clearInterval(heartbeat);
     }
     return claimed.length;
   }

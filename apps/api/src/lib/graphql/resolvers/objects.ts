@@ -21,6 +21,10 @@ function modelView(model: ActiveModel | null, context: RequestContext) {
 }
 
 export const objectResolvers: Resolvers = {
+  Viewer: {
+    key: (_parent, _args, { actor, services }) => services.tenants.viewerKey(actor),
+    device: (_parent, _args, { actor, services }) => services.devices.viewerDevice(actor),
+  },
   ActiveModels: {
     student: (_parent, _args, context) => modelView(context.models.student, context),
     teacher: (_parent, _args, context) => modelView(context.models.teacher, context),

@@ -6,13 +6,10 @@ const version = process.env.npm_package_version ?? '0.1.0';
 
 export const Query: QueryResolvers = {
   health: (_parent, _args, { dbKind }) => ({ ok: true, database: dbKind, version }),
-  viewer: async (_parent, _args, { actor, services }) => {
-    const [key, tenant] = await Promise.all([services.tenants.viewerKey(actor), services.tenants.viewerTenant(actor)]);
-    return { role: key.role, key, tenant };
-  searchAuditLog: (_parent, args, { actor, services }) => services.audit.listSearches(actor, args),
-  },
+  viewer: async (_parent, _args, { actor, services, key }) => ({ role: key().role, tenant: await services.tenants.viewerTenant(actor) }),
   apiKeys: (_parent, _args, { actor, services }) => services.tenants.listApiKeys(actor),
   auditLog: (_parent, args, { actor, services }) => services.audit.list(actor, args),
+  searchAuditLog: (_parent, args, { actor, services }) => services.audit.listSearches(actor, args),
   galleries: (_parent, args, { actor, services }) => services.galleries.list(actor, args),
   gallery: (_parent, { id }, { actor, services }) => services.galleries.get(actor, id),
   image: (_parent, { id }, { actor, services }) => services.frames.image(actor, id),
