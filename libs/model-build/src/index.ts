@@ -10,13 +10,20 @@ export {
   buildDefaultModels,
   defaultModelsDir,
   buildDefaultStudent,
+  buildStudent,
+  modelCatalogue,
+  readLearnedWeights,
+  learnedWeightsDir,
+  CATALOGUE_IDS,
+  COLOUR_STUDENT_ID,
   DEFAULT_STUDENT_ID,
   DEFAULT_STUDENT_VERSION,
   STUDENT_DESIGN,
   type BuildDefaultModelsOptions,
   type DefaultModelResult,
+  type LearnedWeights,
 } from './lib/default-models/index.js';
-export { buildDefaultTeacher, DEFAULT_TEACHER_ID, DEFAULT_TEACHER_VERSION, TEACHER_DESIGN, type BuiltModel } from './lib/teacher/index.js';
+export { buildDefaultTeacher, COLOUR_TEACHER_ID, DEFAULT_TEACHER_ID, DEFAULT_TEACHER_VERSION, TEACHER_DESIGN, type BuiltModel } from './lib/teacher/index.js';
 export { convertTfjsGraphModel, parseTfjsGraphModel, type TfjsModelJson } from './lib/convert/index.js';
 export { OnnxGraphBuilder, OnnxDataType, encodeOnnxModel, decodeOnnxModel, float, floats } from './lib/onnx/index.js';
 export { retrievalMetrics, averagePrecisionOfRanking, cosineSimilarityOf, type LabelledEmbeddings, type RetrievalMetrics } from './lib/evaluation/retrieval-metrics.js';

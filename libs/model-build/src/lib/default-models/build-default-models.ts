@@ -1,7 +1,9 @@
 /**
- * Builds the default model packages (`<outDir>/<id>/{model.onnx,
- * manifest.json}`) from the weights npm installed: the student from the
- * converted CenterNet, the teacher from code. A package whose manifest
+ * Builds the model packages of the catalogue (`<outDir>/<id>/{model.onnx,
+ * manifest.json, MODEL_CARD.md}`) from what is installed and committed: the
+ * student from the converted CenterNet (plus a learned head when
+ * libs/training committed one), the teacher from code or committed weights
+ * (see catalogue.ts). Nothing is downloaded, no Python runs. A package whose manifest
  * parses, carries the current version and matches its model's sha256 is
  * left alone unless `force` is set. Files are written to temporary names and
  * renamed, manifest last, so an interrupted build never looks complete.
@@ -11,8 +13,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseManifest } from '@person-search/model';
-import { buildDefaultTeacher, DEFAULT_TEACHER_ID, DEFAULT_TEACHER_VERSION } from '../teacher/index.js';
-import { buildDefaultStudent, DEFAULT_STUDENT_ID, DEFAULT_STUDENT_VERSION, type BuiltModel } from './student';
+import { modelCatalogue, type CatalogueEntry } from './catalogue';
+import type { LearnedWeights } from './learned-weights';
 
 export interface BuildDefaultModelsOptions {
   /** Folder that receives one sub-folder per model; defaults to `defaultModelsDir()`. */
@@ -21,6 +23,8 @@ export interface BuildDefaultModelsOptions {
   log?: (line: string) => void;
   /** Rebuild even when an up-to-date package is present. */
   force?: boolean;
+  /** Learned weights to use instead of the committed ones (tests). */
+  weights?: LearnedWeights;
 }
 
 export interface DefaultModelResult {
@@ -30,17 +34,6 @@ export interface DefaultModelResult {
   status: 'built' | 'up-to-date';
   seconds: number;
 }
-
-interface DefaultModelBuilder {
-  id: string;
-  version: string;
-  build: () => Promise<BuiltModel>;
-}
-
-const builders: DefaultModelBuilder[] = [
-  { id: DEFAULT_STUDENT_ID, version: DEFAULT_STUDENT_VERSION, build: buildDefaultStudent },
-  { id: DEFAULT_TEACHER_ID, version: DEFAULT_TEACHER_VERSION, build: buildDefaultTeacher },
-];
 
 /** The repository root, from this file's place in libs/model/src/lib/default-models. */
 const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
@@ -55,7 +48,8 @@ export async function buildDefaultModels(options: BuildDefaultModelsOptions = {}
   const outDir = options.outDir ?? defaultModelsDir();
   const log = options.log ?? (() => undefined);
   const results: DefaultModelResult[] = [];
-  for (const builder of builders) {
+  const catalogue: CatalogueEntry[] = modelCatalogue(options.weights);
+  for (const builder of catalogue) {
     const started = performance.now();
     const dir = path.join(outDir, builder.id);
     const current = options.force ? undefined : await currentPackageSha256(dir, builder.version);
@@ -64,9 +58,9 @@ export async function buildDefaultModels(options: BuildDefaultModelsOptions = {}
       log(`${builder.id} ${builder.version}: up to date in ${dir} (sha256 ${current.slice(0, 12)}…)`);
       continue;
     }
-    log(`${builder.id} ${builder.version}: building…`);
-    const { onnx, manifest } = await builder.build();
-    await writePackage(dir, onnx, `${JSON.stringify(manifest, null, 2)}\n`);
+    log(`${builder.id} ${builder.version}: building (${builder.kind})…`);
+    const { onnx, manifest, card } = await builder.build();
+    await writePackage(dir, onnx, `${JSON.stringify(manifest, null, 2)}\n`, card);
     const seconds = (performance.now() - started) / 1000;
     results.push({ id: builder.id, dir, sha256: manifest.sha256, status: 'built', seconds });
     log(`${builder.id} ${builder.version}: built ${dir} in ${seconds.toFixed(1)} s (${(onnx.byteLength / 1e6).toFixed(1)} MB, sha256 ${manifest.sha256.slice(0, 12)}…)`);
@@ -79,6 +73,7 @@ async function currentPackageSha256(dir: string, version: string): Promise<strin
   try {
     const manifest = parseManifest(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')));
     if (manifest.version !== version) return undefined;
+    await readFile(path.join(dir, 'MODEL_CARD.md'));
     const actual = createHash('sha256').update(await readFile(path.join(dir, manifest.file))).digest('hex');
     return actual === manifest.sha256 ? actual : undefined;
   } catch {
@@ -86,9 +81,10 @@ async function currentPackageSha256(dir: string, version: string): Promise<strin
   }
 }
 
-async function writePackage(dir: string, onnx: Uint8Array, manifestJson: string): Promise<void> {
+async function writePackage(dir: string, onnx: Uint8Array, manifestJson: string, card: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const suffix = `.tmp-${process.pid}`;
+  await writeFile(path.join(dir, 'MODEL_CARD.md'), card);
   await writeFile(path.join(dir, `model.onnx${suffix}`), onnx);
   await writeFile(path.join(dir, `manifest.json${suffix}`), manifestJson);
   await rename(path.join(dir, `model.onnx${suffix}`), path.join(dir, 'model.onnx'));

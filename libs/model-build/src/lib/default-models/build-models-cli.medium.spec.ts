@@ -19,11 +19,11 @@ describe('build-models CLI', () => {
   it('builds, skips what is up to date, rebuilds with --force, and reports the time taken', () => {
     const first = cli('--out', outDir);
     expect(first.status, first.output).toBe(0);
-    expect(first.output).toMatch(/models: done in \d+\.\d s \(2 built, 0 up to date\)/);
+    expect(first.output).toMatch(/models: done in \d+\.\d s \(4 built, 0 up to date\)/);
     const second = cli('--out', outDir);
-    expect(second.output).toMatch(/\(0 built, 2 up to date\)/);
+    expect(second.output).toMatch(/\(0 built, 4 up to date\)/);
     const forced = cli('--out', outDir, '--force');
-    expect(forced.output).toMatch(/\(2 built, 0 up to date\)/);
+    expect(forced.output).toMatch(/\(4 built, 0 up to date\)/);
   });
 
   it('prints usage with --help and fails with a message on an unknown option', () => {

@@ -1,20 +1,35 @@
 /**
- * The default student: the converted CenterNet detector plus the re-ID
- * branch in one ONNX graph. Input `image` [1, 3, 512, 512] NCHW, RGB
- * 0..255 (the original model's own input range; letterboxed top-left with
- * black). Outputs, persons only, best first: `boxes` [N, 4] x1 y1 x2 y2 in
- * input pixels, `scores` [N], `embeddings` [N, 128] L2-normalised.
+ * The student: the converted CenterNet detector plus a re-ID branch in one
+ * ONNX graph. Input `image` [1, 3, 512, 512] NCHW, RGB 0..255 (the original
+ * model's own input range; letterboxed top-left with black). Outputs, persons
+ * only, best first: `boxes` [N, 4] x1 y1 x2 y2 in input pixels, `scores` [N],
+ * `embeddings` [N, D] L2-normalised. The re-ID branch is either the colour
+ * stripes generated in code (D = 128, `colour-student`) or a learned head
+ * distilled from the teacher (RoiAlign over a backbone map + the committed
+ * head.onnx, in the teacher's space: `alignedWith`).
  */
 import { parseManifest, sha256Hex, type ModelManifest } from '@person-search/model';
 import { CONVERTER_OPSET, createTfjsConverter } from '../convert';
-import { OnnxDataType, OnnxGraphBuilder } from '../onnx';
+import { decodeOnnxModel, float, OnnxDataType, OnnxGraphBuilder } from '../onnx';
 import { CENTERNET_SOURCE, centernetTensors, readCenternetModel, withHeatmapClasses } from './centernet-source';
+import type { LearnedStudentHead } from './learned-weights';
 import { addPersonDecoding } from './person-decoder';
-import { addReidBranch } from './reid-branch';
+import { addReidBranch, l2Normalise } from './reid-branch';
 
 export const DEFAULT_STUDENT_ID = 'default-student';
-/** Bump when the graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
+/** The colour-stripe student, always built: the licence-clean fallback (nothing learned from research-only data). */
+export const COLOUR_STUDENT_ID = 'colour-student';
+/** Bump when the colour graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
 export const DEFAULT_STUDENT_VERSION = '1.6.0';
+/** Version prefix of a learned student; the weights' own hash follows, so new weights rebuild. */
+export const LEARNED_STUDENT_VERSION = '2.0.0';
+
+/** Which re-ID branch a student gets, under which package id. */
+export interface StudentVariant {
+  id: string;
+  /** Absent: the colour stripes. */
+  learned?: { head: LearnedStudentHead; teacherId: string };
+}
 
 /** Every number that shapes the student, in one place. */
 export const STUDENT_DESIGN = {
@@ -43,11 +58,15 @@ export interface BuiltModel {
   manifest: ModelManifest;
 }
 
-export async function buildDefaultStudentGraph(): Promise<Uint8Array> {
+export function studentVersion(variant: StudentVariant): string {
+  return variant.learned ? `${LEARNED_STUDENT_VERSION}+${variant.learned.head.sha256.slice(0, 12)}` : DEFAULT_STUDENT_VERSION;
+}
+
+export async function buildStudentGraph(variant: StudentVariant): Promise<Uint8Array> {
   const design = STUDENT_DESIGN;
   // Only the person heatmap is converted (channel 0 of the cut model).
   const model = withHeatmapClasses((await readCenternetModel()).model, [design.personClass]);
-  const graph = new OnnxGraphBuilder(DEFAULT_STUDENT_ID);
+  const graph = new OnnxGraphBuilder(variant.id);
   const inputShape = [1, 3, design.inputSize, design.inputSize];
   const image = graph.addInput(STUDENT_TENSORS.input, OnnxDataType.FLOAT, inputShape);
   const converter = createTfjsConverter(model, graph, { [centernetTensors.input]: { onnxName: image, layout: 'NCHW', shape: inputShape } });
@@ -66,46 +85,84 @@ export async function buildDefaultStudentGraph(): Promise<Uint8Array> {
     iouThreshold: design.iouThreshold,
     scoreFloor: design.scoreFloor,
   });
-  const embeddings = addReidBranch(graph, {
-    image,
-    rois: persons.boxes,
-    batchIndices: persons.batchIndices,
-    stripes: design.stripes,
-    samplesPerStripe: design.samplesPerStripe,
-    centreSigma: design.centreSigma,
-    dimension: design.dimension,
-    projectionSeed: design.projectionSeed,
-  });
+  const embeddings = variant.learned
+    ? addLearnedHead(graph, variant.learned.head, persons)
+    : addReidBranch(graph, {
+        image,
+        rois: persons.boxes,
+        batchIndices: persons.batchIndices,
+        stripes: design.stripes,
+        samplesPerStripe: design.samplesPerStripe,
+        centreSigma: design.centreSigma,
+        dimension: design.dimension,
+        projectionSeed: design.projectionSeed,
+      });
 
   graph.addOutput(persons.boxes, STUDENT_TENSORS.boxes, OnnxDataType.FLOAT, ['detections', 4]);
   graph.addOutput(persons.scores, STUDENT_TENSORS.scores, OnnxDataType.FLOAT, ['detections']);
-  graph.addOutput(embeddings, STUDENT_TENSORS.embeddings, OnnxDataType.FLOAT, ['detections', design.dimension]);
+  graph.addOutput(embeddings, STUDENT_TENSORS.embeddings, OnnxDataType.FLOAT, ['detections', studentDimension(variant)]);
   return graph.serialize({
     opset: CONVERTER_OPSET,
     producerName: '@person-search/model default-student',
-    producerVersion: DEFAULT_STUDENT_VERSION,
-    docString: `${CENTERNET_SOURCE}; in-graph person decoding + NMS; stripe colour re-ID branch`,
+    producerVersion: studentVersion(variant),
+    docString: `${CENTERNET_SOURCE}; in-graph person decoding + NMS; ${variant.learned ? 'learned re-ID head distilled from the teacher' : 'stripe colour re-ID branch'}`,
     // The CenterNet weights ship as float16 in the npm package: stored as such, they are bit-identical at half the download.
     float16Storage: true,
   });
 }
 
-export async function buildDefaultStudent(): Promise<BuiltModel> {
-  const onnx = await buildDefaultStudentGraph();
+/**
+ * RoiAlign over the head's backbone map (boxes in input pixels, scaled by
+ * 1/stride), the committed head spliced in under `reid_head/`, L2-normalised
+ * (a no-op for a head that already normalises, kept so the contract holds).
+ */
+function addLearnedHead(graph: OnnxGraphBuilder, head: LearnedStudentHead, persons: { boxes: string; batchIndices: string }): string {
+  const { featureMap, stride, roiAlign } = head.spec;
+  if (!graph.hasValue(featureMap)) throw new Error(`student head: feature map "${featureMap}" is not a value of the student graph`);
+  const model = decodeOnnxModel(head.onnx);
+  const opset = model.opsetImport.find((entry) => entry.domain === '')?.version ?? 0;
+  if (opset > CONVERTER_OPSET) throw new Error(`student head: opset ${opset} is newer than the student's ${CONVERTER_OPSET}`);
+  const features = graph.op(
+    'RoiAlign',
+    [featureMap, persons.boxes, persons.batchIndices],
+    {
+      output_height: roiAlign.outputHeight,
+      output_width: roiAlign.outputWidth,
+      sampling_ratio: roiAlign.samplingRatio,
+      spatial_scale: float(1 / stride),
+      mode: roiAlign.mode,
+      coordinate_transformation_mode: roiAlign.coordinateTransformationMode,
+    },
+    'reid_head/roi_features',
+  );
+  const outputs = graph.importGraph(model, { features }, 'reid_head');
+  const embeddings = outputs['embeddings'];
+  if (embeddings === undefined) throw new Error(`student head: head.onnx has no output "embeddings" (outputs: ${Object.keys(outputs).join(', ')})`);
+  return l2Normalise(graph, embeddings, 1, 'reid_head/embedding');
+}
+
+function studentDimension(variant: StudentVariant): number {
+  return variant.learned ? variant.learned.head.spec.dimension : STUDENT_DESIGN.dimension;
+}
+
+export async function buildStudent(variant: StudentVariant): Promise<BuiltModel> {
+  const onnx = await buildStudentGraph(variant);
   const design = STUDENT_DESIGN;
+  const dimension = studentDimension(variant);
+  const reid = variant.learned
+    ? `re-ID head distilled (DKD) from teacher "${variant.learned.teacherId}" into its space, weights ${variant.learned.head.spec.version} from libs/training (see MODEL_CARD.md).`
+    : `re-ID branch generated in code (no learned weights): ${design.stripes} horizontal stripes of centre-weighted, brightness-normalised mean colour, ` +
+      `fixed orthonormal projection to ${design.dimension} dimensions.`;
   const manifest = parseManifest({
     schemaVersion: 1,
-    id: DEFAULT_STUDENT_ID,
-    version: DEFAULT_STUDENT_VERSION,
+    id: variant.id,
+    version: studentVersion(variant),
     role: 'student',
     family: 'end-to-end',
     file: 'model.onnx',
     sha256: await sha256Hex(onnx),
-    license: 'MIT',
-    source:
-      `${CENTERNET_SOURCE}, converted to ONNX by @person-search/model; ` +
-      `re-ID branch generated in code (no learned weights): ${design.stripes} horizontal stripes of centre-weighted, brightness-normalised mean colour, ` +
-      `fixed orthonormal projection to ${design.dimension} dimensions.`,
+    license: variant.learned ? 'MIT (detector); re-ID head: research use only (distilled with CUHK03-trained teacher), see MODEL_CARD.md' : 'MIT',
+    source: `${CENTERNET_SOURCE}, converted to ONNX by @person-search/model; ${reid}`,
     input: {
       name: STUDENT_TENSORS.input,
       layout: 'NCHW',
@@ -125,7 +182,13 @@ export async function buildDefaultStudent(): Promise<BuiltModel> {
       iouThreshold: design.iouThreshold,
       maxDetections: design.maxDetections,
     },
-    embedding: { tensor: STUDENT_TENSORS.embeddings, dimension: design.dimension, normalized: true },
+    embedding: { tensor: STUDENT_TENSORS.embeddings, dimension, normalized: true },
+    ...(variant.learned ? { alignedWith: variant.learned.teacherId } : {}),
   });
   return { onnx, manifest };
+}
+
+/** The colour student under the default id (what ships when no learned weights are committed). */
+export function buildDefaultStudent(): Promise<BuiltModel> {
+  return buildStudent({ id: DEFAULT_STUDENT_ID });
 }

@@ -65,6 +65,11 @@ export class OnnxGraphBuilder {
 
   constructor(private readonly graphName: string) {}
 
+  /** Whether a value (input, initializer or node output) of this name exists. */
+  hasValue(name: string): boolean {
+    return this.usedNames.has(name);
+  }
+
   /** Returns `hint` if unused, else `hint_<n>`; reserves the result. */
   uniqueName(hint: string): string {
     let name = hint;
@@ -150,6 +155,48 @@ export class OnnxGraphBuilder {
   /** Single-output shorthand for `node`. */
   op(opType: string, inputs: string[], attributes: Record<string, AttrValue> = {}, name?: string): string {
     return this.node(opType, inputs, attributes, name === undefined ? {} : { name })[0]!;
+  }
+
+  /**
+   * Splices another model's graph into this one: its graph inputs are bound to
+   * values of this graph (`bindings`, by input name), its nodes and
+   * initializers are copied under `prefix/` so names cannot collide. Returns
+   * the spliced values of its graph outputs, by output name. Used to put a
+   * head trained elsewhere (an ONNX file) on top of a built graph.
+   */
+  importGraph(model: ModelMessage, bindings: Record<string, string>, prefix: string): Record<string, string> {
+    const initializerNames = new Set(model.graph.initializer.map((tensor) => tensor.name));
+    const renamed = new Map<string, string>();
+    for (const input of model.graph.input) {
+      if (initializerNames.has(input.name)) continue;
+      const bound = bindings[input.name];
+      if (bound === undefined) throw new Error(`importGraph: graph input "${input.name}" is not bound (bindings: ${Object.keys(bindings).join(', ')})`);
+      renamed.set(input.name, bound);
+    }
+    const local = (name: string) => {
+      if (name === '') return name;
+      let mapped = renamed.get(name);
+      if (mapped === undefined) {
+        mapped = this.uniqueName(`${prefix}/${name}`);
+        renamed.set(name, mapped);
+      }
+      return mapped;
+    };
+    for (const tensor of model.graph.initializer) {
+      if (!tensor.rawData || tensor.rawData.byteLength === 0) throw new Error(`importGraph: initializer "${tensor.name}" has no raw_data (export with raw data)`);
+      this.initializers.push({ name: local(tensor.name), dims: tensor.dims.map(Number), dataType: tensor.dataType, rawData: tensor.rawData });
+    }
+    for (const node of model.graph.node) {
+      if (node.domain) throw new Error(`importGraph: node "${node.name}" uses domain "${node.domain}"; only the default ONNX domain is supported`);
+      this.nodes.push({
+        name: this.uniqueName(`${prefix}/${node.name || node.opType}`),
+        opType: node.opType,
+        input: node.input.map(local),
+        output: node.output.map(local),
+        attribute: node.attribute,
+      });
+    }
+    return Object.fromEntries(model.graph.output.map((output) => [output.name, local(output.name)]));
   }
 
   toModel(options: ModelOptions): ModelMessage {

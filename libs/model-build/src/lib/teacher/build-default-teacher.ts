@@ -8,6 +8,8 @@ import { buildTeacherGraph, TEACHER_INPUT, TEACHER_OUTPUT } from './build-teache
 import { TEACHER_DESIGN, teacherDimension } from './teacher-design.js';
 
 export const DEFAULT_TEACHER_ID = 'default-teacher';
+/** The colour teacher, always built: the licence-clean fallback (nothing learned from research-only data). */
+export const COLOUR_TEACHER_ID = 'colour-teacher';
 /** Bump when the embeddings change (design or numerics): embeddings of different versions are not comparable. */
 export const DEFAULT_TEACHER_VERSION = '1.0.0';
 
@@ -16,12 +18,13 @@ export interface BuiltModel {
   manifest: ModelManifest;
 }
 
-export async function buildDefaultTeacher(): Promise<BuiltModel> {
+/** The colour teacher; under the default id unless told otherwise (what ships when no learned teacher is committed). */
+export async function buildDefaultTeacher(id = DEFAULT_TEACHER_ID): Promise<BuiltModel> {
   const onnx = buildTeacherGraph(TEACHER_DESIGN, DEFAULT_TEACHER_VERSION);
   const { height, width, hueBins, saturationBins, valueBins, stripes } = TEACHER_DESIGN;
   const manifest = parseManifest({
     schemaVersion: 1,
-    id: DEFAULT_TEACHER_ID,
+    id,
     version: DEFAULT_TEACHER_VERSION,
     role: 'teacher',
     family: 'reid-embedder',

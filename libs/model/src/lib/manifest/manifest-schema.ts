@@ -66,6 +66,13 @@ const manifestSchema = z
     input: inputSchema,
     output: outputSchema.optional(),
     embedding: embeddingSchema.optional(),
+    /**
+     * A distilled student's teacher: the id of the teacher package whose
+     * embedding space this student's embeddings were trained into (same
+     * dimension), so a student vector may be compared with that teacher's
+     * stored vectors by cosine. Absent: the student's vectors are comparable
+     * only with vectors of its own model.
+     */
     alignedWith: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').optional(),
     /**
      * Composite student: the id of a reid-embedder package in a sibling folder
@@ -75,6 +82,10 @@ const manifestSchema = z
   })
   .superRefine((manifest, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (manifest.alignedWith !== undefined) {
+      if (manifest.role !== 'student') issue(['alignedWith'], 'only a student can be aligned with a teacher');
+      if (manifest.alignedWith === manifest.id) issue(['alignedWith'], 'names the model itself; it must name the teacher the student was distilled into');
+    }
     const paired = EMBEDDER_PAIRED_DECODERS as readonly string[];
     if (manifest.embedder && !paired.includes(manifest.family)) {
       issue(['embedder'], `only a detector family (${paired.join(', ')}) can name an embedder, not "${manifest.family}"`);

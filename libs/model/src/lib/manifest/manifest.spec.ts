@@ -57,6 +57,14 @@ describe('parseManifest', () => {
     expect(errorOf(() => parseManifest({ ...endToEnd, embedder: 'x' })).message).toMatch(/embedder: only a detector family/);
   });
 
+  it('alignedWith: only on a student, naming another model (its teacher)', () => {
+    const endToEnd = { ...yolox, family: 'end-to-end', output: { ...yolox.output, decoder: 'end-to-end', tensors: { boxes: 'b', scores: 's' } }, embedding: { tensor: 'e', dimension: 8, normalized: true } };
+    expect(parseManifest({ ...endToEnd, alignedWith: 'default-teacher' }).alignedWith).toBe('default-teacher');
+    expect(errorOf(() => parseManifest({ ...endToEnd, alignedWith: endToEnd.id })).message).toMatch(/alignedWith: names the model itself/);
+    const embedder = { ...yolox, role: 'teacher', family: 'reid-embedder', output: undefined, embedding: { tensor: 'e', dimension: 8, normalized: true } };
+    expect(errorOf(() => parseManifest({ ...embedder, alignedWith: 'other' })).message).toMatch(/alignedWith: only a student can be aligned/);
+  });
+
   it('refuses a file path that leaves the model folder', () => {
     expect(errorOf(() => parseManifest({ ...yolox, file: '../../etc/passwd' })).message).toMatch(/^invalid manifest: file:/);
   });
