@@ -10,10 +10,13 @@ if (process.argv.includes('--help')) {
   console.log(`Usage: npm start   (API + teacher worker + kiosk in one process)
 
 Environment (defaults in brackets; see README "Configuration"):
-  PORT [4000]  HOST [127.0.0.1]  PUBLIC_URL  DATABASE_URL [embedded PGlite]  DATA_DIR [<repo>/.data]
+  PORT [4000]  HOST [127.0.0.1]  PUBLIC_URL  ALLOWED_HOSTS (one of the two is required when HOST is not loopback)
+  DATABASE_URL [embedded PGlite]  DATA_DIR [<repo>/.data]
   MODELS_DIR [<repo>/.models]  STUDENT_MODEL_ID [default-student]  TEACHER_MODEL_ID [default-teacher]
   ORT_EXECUTION_PROVIDERS [cpu]  OPERATOR_TOKEN  WORKER_IN_PROCESS [true]  LOG_LEVEL [info]
-  limits: MAX_BODY_BYTES MAX_IMAGE_BYTES MAX_IMAGE_PIXELS MAX_DETECTIONS_PER_FRAME MAX_TOP_K MAX_CANDIDATE_POOL
+  HTTP: HTTP_HEADERS_TIMEOUT_MS [10000]  HTTP_REQUEST_TIMEOUT_MS [120000]  HTTP_KEEP_ALIVE_TIMEOUT_MS [5000]
+        GRAPHQL_INTROSPECTION [public; keys when NODE_ENV=production]  SIGNED_URL_TTL_SECONDS [3600]
+  limits: MAX_BODY_BYTES MAX_IMAGE_BYTES MAX_IMAGE_PIXELS MAX_IMAGE_SIDE IMAGE_DECODE_TIMEOUT_SECONDS MAX_DETECTIONS_PER_FRAME MAX_TOP_K MAX_CANDIDATE_POOL
           MAX_QUERY_DEPTH MAX_QUERY_COMPLEXITY RATE_LIMIT_PER_MINUTE`);
   process.exit(0);
 }
@@ -31,7 +34,12 @@ try {
 
 await ensureDefaultModels(config, (line) => console.log(line));
 const app = await createApp(config);
-const running = await startHttpServer(app, { port: config.port, host: config.host });
+const running = await startHttpServer(app, { port: config.port, host: config.host }).catch(async (error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  await app.close();
+  process.exit(2);
+});
 if (config.worker.inProcess) {
   app.worker.start();
   app.sweeper.start();

@@ -14,6 +14,13 @@ const environmentSchema = z.object({
   PORT: integer(4000, 0, 65535),
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: z.url().optional(),
+  ALLOWED_HOSTS: z.string().default('').transform((value) => value.split(',').map((host) => host.trim()).filter(Boolean)),
+  HTTP_HEADERS_TIMEOUT_MS: integer(10_000, 500, 300_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(120_000, 1000, 3_600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(5000, 100, 300_000),
+  // Unset: 'keys' (only authenticated callers may introspect) when NODE_ENV=production, else 'public'.
+  GRAPHQL_INTROSPECTION: z.enum(['public', 'keys', 'off']).optional(),
+  NODE_ENV: z.string().optional(),
   DATABASE_URL: optionalText,
   DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
   MODELS_DIR: z.string().default(path.join(repoRoot, '.models')),
@@ -28,6 +35,8 @@ const environmentSchema = z.object({
   MAX_BODY_BYTES: integer(2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   MAX_IMAGE_BYTES: integer(15 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   MAX_IMAGE_PIXELS: integer(40_000_000, 1024, 400_000_000),
+  MAX_IMAGE_SIDE: integer(16_384, 64, 100_000),
+  IMAGE_DECODE_TIMEOUT_SECONDS: integer(10, 1, 600),
   MAX_DETECTIONS_PER_FRAME: integer(100, 1, 1000),
   MAX_TOP_K: integer(200, 1, 200),
   MAX_CANDIDATE_POOL: integer(2000, 1, 2000),
@@ -47,6 +56,10 @@ export interface Limits {
   bodyBytes: number;
   imageBytes: number;
   imagePixels: number;
+  /** Longest side in pixels: a 1×40M strip is within the pixel limit yet takes seconds per decode. */
+  imageSide: number;
+  /** An upload must fully decode within this many seconds. */
+  imageDecodeSeconds: number;
   detectionsPerFrame: number;
   topK: number;
   candidatePool: number;
@@ -61,6 +74,11 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string | undefined;
+  /** Host header values trusted as the base of returned URLs when PUBLIC_URL is unset. */
+  allowedHosts: string[];
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
+  /** Who may run `__schema`/`__type` queries: anyone, API keys and the operator only, or nobody. */
+  introspection: 'public' | 'keys' | 'off';
   databaseUrl: string | undefined;
   dataDir: string;
   modelsDir: string;
@@ -91,6 +109,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     port: env.PORT,
     host: env.HOST,
     publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
+    allowedHosts: env.ALLOWED_HOSTS,
+    http: { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS },
+    introspection: env.GRAPHQL_INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'keys' : 'public'),
     databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(env.DATA_DIR),
     modelsDir: path.resolve(env.MODELS_DIR),
@@ -104,6 +125,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       bodyBytes: env.MAX_BODY_BYTES,
       imageBytes: env.MAX_IMAGE_BYTES,
       imagePixels: env.MAX_IMAGE_PIXELS,
+      imageSide: env.MAX_IMAGE_SIDE,
+      imageDecodeSeconds: env.IMAGE_DECODE_TIMEOUT_SECONDS,
       detectionsPerFrame: env.MAX_DETECTIONS_PER_FRAME,
       topK: env.MAX_TOP_K,
       candidatePool: env.MAX_CANDIDATE_POOL,

@@ -3,12 +3,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sharp from 'sharp';
 import type { Principal } from '../auth/principal.js';
-import { requireKey } from '../auth/principal.js';
+import { canReadFrames, requireKey } from '../auth/principal.js';
 import { AppError, badInput, notFound, tooLarge } from '../errors.js';
 import type { AppContext } from '../app.js';
 import { findDetection } from '../repositories/detections-repository.js';
+import { findApiKey } from '../repositories/api-keys-repository.js';
 import { findImage } from '../repositories/images-repository.js';
 import { isUuid } from '../repositories/ids.js';
+import { validateImage } from '../blobs/image-validation.js';
 import { sendJson } from './http-io.js';
 
 const formatsByContentType: Record<string, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp' };
@@ -18,21 +20,14 @@ export async function putBlob(app: AppContext, request: IncomingMessage, respons
   const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const expectedFormat = formatsByContentType[contentType];
   if (!expectedFormat) throw badInput('Content-Type', `must be one of ${Object.keys(formatsByContentType).join(', ')}`);
-  const { imageBytes, imagePixels } = app.config.limits;
+  const { imageBytes } = app.config.limits;
   if (Number(request.headers['content-length'] ?? 0) > imageBytes) throw tooLarge('body', `the image exceeds ${imageBytes} bytes`);
 
   const staged = await app.blobs.stage(key.tenantId, request, imageBytes);
   try {
     if (staged.bytes === 0) throw badInput('body', 'is empty');
-    const metadata = await sharp(staged.path, { limitInputPixels: false }).metadata().catch((error: unknown) => {
-      throw new AppError('BAD_USER_INPUT', 'body: not a decodable image', 'body', { cause: error });
-    });
-    if (metadata.format !== expectedFormat) throw badInput('Content-Type', `says ${contentType} but the body is ${metadata.format}`);
-    // Width and height as displayed (EXIF orientation applied): the frame the edge's boxes refer to.
-    const width = metadata.autoOrient?.width ?? metadata.width ?? 0;
-    const height = metadata.autoOrient?.height ?? metadata.height ?? 0;
-    if (width <= 0 || height <= 0) throw badInput('body', 'the image has no pixels');
-    if (width * height > imagePixels) throw tooLarge('pixels', `${width}x${height} exceeds the limit of ${imagePixels} pixels`);
+    // Nothing is stored unless the whole image decodes within the limits.
+    const { width, height } = await validateImage(staged.path, expectedFormat, contentType, app.config.limits);
     const info = await staged.commit({ contentType, width, height });
     sendJson(response, 201, { blobId: info.sha256, sha256: info.sha256, width, height, bytes: info.bytes, contentType });
   } finally {
@@ -51,11 +46,16 @@ export async function getStoredImage(
   response: ServerResponse,
 ): Promise<void> {
   if (!isUuid(tenantId) || !isUuid(id)) throw notFound(kind);
-  const signed = app.signer.verify(kind, tenantId, id, url.searchParams.get('expires'), url.searchParams.get('signature'));
-  const byKey = actor.kind === 'key' && actor.tenantId === tenantId;
+  const signed = app.signer.verify(kind, tenantId, id, url.searchParams);
+  const byKey = canReadFrames(actor) && actor.tenantId === tenantId;
   if (!signed && !byKey) throw notFound(kind);
 
   const found = await app.db.withTenant(tenantId, async (tx) => {
+    // A URL bound to a key lives only while that key does (revocation ends it).
+    if (signed?.keyId && !byKey) {
+      const minter = isUuid(signed.keyId) ? await findApiKey(tx, tenantId, signed.keyId) : null;
+      if (!minter || minter.revokedAt) return null;
+    }
     if (kind === 'image') {
       const image = await findImage(tx, tenantId, id);
       return image ? { image, box: null } : null;
@@ -79,7 +79,18 @@ export async function getStoredImage(
   const top = Math.max(0, Math.floor(y1));
   const width = Math.max(1, Math.min(found.image.width - left, Math.ceil(x2) - left));
   const height = Math.max(1, Math.min(found.image.height - top, Math.ceil(y2) - top));
-  const crop = await sharp(bytes).autoOrient().extract({ left, top, width, height }).jpeg({ quality: 85 }).toBuffer();
+  // Images stored before upload-time validation may not decode: that crop
+  // does not exist (NOT_FOUND, said plainly); a decode timeout is transient.
+  const crop = await sharp(bytes, { limitInputPixels: app.config.limits.imagePixels })
+    .timeout({ seconds: app.config.limits.imageDecodeSeconds })
+    .autoOrient()
+    .extract({ left, top, width, height })
+    .jpeg({ quality: 85 })
+    .toBuffer()
+    .catch((error: unknown) => {
+      if (error instanceof Error && /timeout/i.test(error.message)) throw new AppError('UNAVAILABLE', 'crop: decoding the stored image timed out; retry later', undefined, { cause: error });
+      throw new AppError('NOT_FOUND', 'crop: the stored image cannot be decoded, so this crop cannot be made', 'crop', { cause: error });
+    });
   response.writeHead(200, { ...headers, 'content-type': 'image/jpeg', 'content-length': crop.length });
   response.end(crop);
 }

@@ -6,7 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { typeDefs } from '@person-search/schema';
 import type { Principal } from '../auth/principal.js';
-import { AppError } from '../errors.js';
+import { AppError, unauthenticated } from '../errors.js';
 import { createErrorFormatter } from '../graphql/format-error.js';
 import { createRequestContext, type RequestContext } from '../graphql/context.js';
 import { queryLimitsRule } from '../graphql/query-limits.js';
@@ -14,6 +14,7 @@ import { requestLimitsPlugin } from '../graphql/request-limits-plugin.js';
 import { resolvers } from '../graphql/resolvers/index.js';
 import type { AppContext } from '../app.js';
 import { readBody } from './http-io.js';
+import { requestsIntrospection } from './introspection-policy.js';
 
 /** Most searches/ingests (aliases included) one request may hold; each also takes a rate-limit token. */
 const MAX_EXPENSIVE_FIELDS = 10;
@@ -29,7 +30,7 @@ export async function createGraphqlRoute(app: AppContext) {
       requestLimitsPlugin({ maxDepth: app.config.limits.queryDepth, maxComplexity: app.config.limits.queryComplexity, maxExpensiveFields: MAX_EXPENSIVE_FIELDS, rateLimiter: app.rateLimiter }),
     ],
     includeStacktraceInErrorResponses: false,
-    introspection: true,
+    introspection: app.config.introspection !== 'off',
     // The process owns shutdown (main.ts closes HTTP, worker and database in order).
     stopOnTerminationSignals: false,
   });
@@ -49,6 +50,9 @@ export async function createGraphqlRoute(app: AppContext) {
     } catch (error) {
       if (error instanceof AppError) return sendGraphqlError(response, error);
       return sendGraphqlError(response, new AppError('BAD_USER_INPUT', 'the request body is not valid JSON', 'body'));
+    }
+    if (app.config.introspection === 'keys' && actor.kind === 'anonymous' && requestsIntrospection(body, url)) {
+      return sendGraphqlError(response, unauthenticated('introspection needs an API key (Authorization: Bearer psk_…)'));
     }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {

@@ -1,8 +1,10 @@
 // The HTTP server: one node:http listener routing to GraphQL, blobs, model
 // files, the kiosk, health and metrics. Each request is timed for /metrics;
 // errors leave as JSON with a code from the closed set, internals masked.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Every step of a request, from parsing its target on, runs inside one error
+// boundary: no request, however malformed, may take the process down.
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { AppContext } from '../app.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
@@ -10,6 +12,7 @@ import { pendingTeacherCount } from '../repositories/teacher-queue-repository.js
 import { getStoredImage, putBlob } from './blob-routes.js';
 import { createGraphqlRoute } from './graphql-route.js';
 import { bearer, sendError, sendJson } from './http-io.js';
+import { createPublicUrlPolicy, parseRequestTarget } from './request-target.js';
 import { serveKiosk, serveModelFile } from './static-routes.js';
 
 export interface RunningServer {
@@ -25,13 +28,12 @@ function routeName(pathname: string): string {
 }
 
 export async function startHttpServer(app: AppContext, options: { port: number; host: string }): Promise<RunningServer> {
-  const graphql = await createGraphqlRoute(app);
   let listeningUrl = '';
-
+  // Checked before anything starts: a misconfigured public listener must not start.
+  const publicUrls = createPublicUrlPolicy({ publicUrl: app.config.publicUrl, allowedHosts: app.config.allowedHosts, listenHost: options.host, listeningUrl: () => listeningUrl });
+  const graphql = await createGraphqlRoute(app);
   function baseUrlOf(request: IncomingMessage): string {
-    if (app.config.publicUrl) return app.config.publicUrl;
-    const host = request.headers.host;
-    return host && /^[\w.\-:[\]]+$/.test(host) ? `http://${host}` : listeningUrl;
+    return publicUrls.baseUrlFor(request.headers.host);
   }
 
   async function authenticate(request: IncomingMessage): Promise<Principal> {
@@ -105,24 +107,65 @@ export async function startHttpServer(app: AppContext, options: { port: number; 
     throw new AppError('NOT_FOUND', `no route for ${method} ${pathname}`);
   }
 
-  const server = createServer((request, response) => {
-    const started = performance.now();
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    response.on('finish', () => {
-      app.metrics.httpRequestSeconds.observe({ route: routeName(url.pathname), status: String(response.statusCode) }, (performance.now() - started) / 1000);
-    });
-    route(request, response, url).catch((error: unknown) => {
+  function fail(response: ServerResponse, error: unknown, pathname: string): void {
+    try {
       if (response.headersSent) {
-        app.log.error({ err: error }, 'error after response started');
+        app.log.error({ err: error, path: pathname }, 'error after response started');
         response.destroy();
         return;
       }
       if (isAppError(error)) return sendError(response, error);
-      app.log.error({ err: error, path: url.pathname }, 'unexpected error in HTTP request');
+      app.log.error({ err: error, path: pathname }, 'unexpected error in HTTP request');
       sendError(response, new AppError('INTERNAL_SERVER_ERROR', 'Internal server error'));
-    });
+    } catch (sendFailure) {
+      app.log.error({ err: sendFailure }, 'could not send an error response');
+      response.destroy();
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse, label: { route: string }): Promise<void> {
+    let pathname = '(unparsed)';
+    try {
+      const url = parseRequestTarget(request.url);
+      pathname = url.pathname;
+      label.route = routeName(pathname);
+      await route(request, response, url);
+    } catch (error) {
+      fail(response, error, pathname);
+    }
+  }
+
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = app.config.http;
+  const server = createServer(
+    {
+      // Slow or stalled clients (slowloris) are cut off: the whole header block
+      // must arrive within headersTimeout, the whole request within requestTimeout,
+      // checked every connectionsCheckingInterval.
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: Math.max(requestTimeoutMs, headersTimeoutMs),
+      keepAliveTimeout: keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeoutMs / 2)),
+    },
+    (request, response) => {
+      const started = performance.now();
+      const label = { route: 'invalid' };
+      response.on('finish', () => {
+        app.metrics.httpRequestSeconds.observe({ route: label.route, status: String(response.statusCode) }, (performance.now() - started) / 1000);
+      });
+      handle(request, response, label).catch((error: unknown) => app.log.error({ err: error }, 'HTTP error boundary failed'));
+    },
+  );
+  server.maxRequestsPerSocket = 1000;
+  // Requests Node's parser rejects (bad request line, oversized or malformed
+  // headers, timeouts) get a bare status and the connection is closed.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => socket.destroy());
   });
-  server.requestTimeout = 120_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

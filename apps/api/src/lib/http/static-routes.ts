@@ -4,8 +4,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { AppContext } from '../app.js';
 import { repoRoot } from '../config.js';
+import { badInput } from '../errors.js';
 import { sendJson } from './http-io.js';
 
 const contentTypes: Record<string, string> = {
@@ -35,7 +37,8 @@ async function sendFile(response: ServerResponse, file: string, cacheControl: st
     'cross-origin-embedder-policy': 'require-corp',
     'cross-origin-resource-policy': resourcePolicy,
   });
-  createReadStream(file).pipe(response);
+  // A read error after the headers (file replaced mid-send) ends this response, never the process.
+  await pipeline(createReadStream(file), response).catch(() => response.destroy());
   return true;
 }
 
@@ -53,7 +56,13 @@ export async function serveModelFile(app: AppContext, modelId: string, fileName:
 export const kioskDir = path.join(repoRoot, 'apps/edge-client/dist');
 
 export async function serveKiosk(pathname: string, response: ServerResponse): Promise<void> {
-  const relative = decodeURIComponent(pathname.replace(/^\/kiosk\/?/, ''));
+  let relative: string;
+  try {
+    relative = decodeURIComponent(pathname.replace(/^\/kiosk\/?/, ''));
+  } catch {
+    throw badInput('path', 'the path is not valid percent-encoding');
+  }
+  if (relative.includes('\0')) throw badInput('path', 'the path contains a NUL byte');
   const file = path.resolve(kioskDir, relative || 'index.html');
   if (!file.startsWith(kioskDir + path.sep)) {
     sendJson(response, 404, { error: { code: 'NOT_FOUND', message: 'not found' } });

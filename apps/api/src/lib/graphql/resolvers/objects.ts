@@ -32,12 +32,12 @@ export const objectResolvers: Resolvers = {
   Image: {
     gallery: async (image, _args, context) => (await context.loaders().gallery.load(image.galleryId)) ?? Promise.reject(notFound('gallery')),
     detections: (image, _args, context) => context.loaders().detectionsOfImage.load(image.id),
-    url: (image, _args, context) => `${context.baseUrl}${context.signer.path('image', context.key().tenantId, image.id)}`,
+    url: (image, _args, context) => `${context.baseUrl}${context.signer.path('image', context.key(), image.id)}`,
   },
   Detection: {
     gallery: async (detection, _args, context) =>
       (await context.loaders().gallery.load(detection.galleryId)) ?? Promise.reject(notFound('gallery')),
     image: async (detection, _args, context) => (await context.loaders().image.load(detection.imageId)) ?? Promise.reject(notFound('image')),
-    cropUrl: (detection, _args, context) => `${context.baseUrl}${context.signer.path('crop', context.key().tenantId, detection.id)}`,
+    cropUrl: (detection, _args, context) => `${context.baseUrl}${context.signer.path('crop', context.key(), detection.id)}`,
   },
 };
