@@ -115,6 +115,14 @@ describe.each(backends())('gallery-scoped admin keys (%s)', (backend) => {
     expect((await server.gql(RevokeApiKeyDocument, { id: inScope.id }, scopedAdmin)).data?.revokeApiKey.revokedAt).toBeTruthy();
   });
 
+  it('lets DEVICE keys write frames but not read them, by GraphQL or by key on the REST routes', async () => {
+    const imagePath = `/v1/images/${tenant.tenantId}/${g2ImageId}`;
+    const byKey = (key: string) => fetch(`${server.url}${imagePath}`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await byKey(tenant.device)).status).toBe(404);
+    expect((await byKey(tenant.search)).status).toBe(200);
+    expect((await byKey(tenant.admin)).status).toBe(200);
+  });
+
   it('reads only audit rows within its scope; the unscoped admin reads all', async () => {
     const scoped = (await server.gql(AuditLogDocument, { first: 200 }, scopedAdmin)).data!.auditLog.edges.map((edge) => edge.node);
     expect(scoped.length).toBeGreaterThan(0);

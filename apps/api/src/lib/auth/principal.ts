@@ -43,6 +43,11 @@ export function requireGallery(actor: KeyPrincipal, galleryId: string): void {
   if (!canUseGallery(actor, galleryId)) throw forbidden(`this key is not allowed to use gallery ${galleryId}`);
 }
 
+/** DEVICE keys write frames but never read them back (frames, crops, search results): see the README's role table. */
+export function canReadFrames(actor: Principal): actor is KeyPrincipal {
+  return actor.kind === 'key' && actor.role !== 'DEVICE';
+}
+
 /**
  * Whether a set of galleries lies within the caller's scope. An empty set
  * means "every gallery of the tenant" (unscoped keys, tenant-wide audit rows),
