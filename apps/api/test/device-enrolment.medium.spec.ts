@@ -94,8 +94,15 @@ describe.each(backends())('device enrolment (%s)', (backend) => {
 
     const ingested = await ingestWith(session.accessToken, a.galleryId);
     expect(ingested.errors).toBeUndefined();
+    // The frame is recorded as the device's, and a token cannot claim another device.
+    const stored = await server.app.db.withTenant(a.tenantId, (tx) => tx.image.findUniqueOrThrow({ where: { tenantId_id: { tenantId: a.tenantId, id: ingested.data!.ingestFrame.image.id } } }));
+    expect(stored.deviceId).toBe(deviceId);
+    const upload = await server.putBlob(await jpegImage(160, 160, 99), 'image/jpeg', session.accessToken);
+    const spoofed = await server.gql(IngestFrameDocument, { input: { ...frame(a.galleryId, upload.body.blobId as string), deviceId: a.tenantId } }, session.accessToken);
+    expect(spoofed.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.deviceId' });
     const viewer = await server.gql(DeviceViewerDocument, {}, session.accessToken);
     expect(viewer.data!.viewer).toMatchObject({ role: 'DEVICE', tenant: { id: a.tenantId }, device: { id: deviceId } });
+    expect(Date.parse(viewer.data!.viewer.device!.lastSeenAt!)).toBeGreaterThan(Date.now() - 60_000);
     expect(errorCodes(await ingestWith(session.accessToken, otherGalleryId))).toEqual(['FORBIDDEN']);
     const visible = await server.gql(GalleriesDocument, {}, session.accessToken);
     expect(visible.data!.galleries.edges.map((edge) => edge.node.id)).toEqual([a.galleryId]);
@@ -103,8 +110,8 @@ describe.each(backends())('device enrolment (%s)', (backend) => {
     expect(errorCodes(await server.gql(CreateGalleryDocument, { input: { name: 'by-device' } }, session.accessToken))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await server.gql(CreateDeviceEnrolmentDocument, { input: { deviceId } }, session.accessToken))).toEqual(['FORBIDDEN']);
     // The stored hashes never contain the secrets.
-    const stored = await server.app.db.withTenant(a.tenantId, (tx) => tx.deviceToken.findMany({ where: { deviceId } }));
-    for (const row of stored) expect(session.accessToken.includes(row.secretHash) || session.refreshToken.includes(row.secretHash)).toBe(false);
+    const tokens = await server.app.db.withTenant(a.tenantId, (tx) => tx.deviceToken.findMany({ where: { deviceId } }));
+    for (const row of tokens) expect(session.accessToken.includes(row.secretHash) || session.refreshToken.includes(row.secretHash)).toBe(false);
   });
 
   it('accepts a code once; used, expired and wrong codes fail alike', async () => {

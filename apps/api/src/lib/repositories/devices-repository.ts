@@ -16,6 +16,15 @@ export async function revokeDevice(tx: DatabaseTransaction, tenantId: string, id
   return tx.device.update({ where: { tenantId_id: { tenantId, id } }, data: { revokedAt: now } });
 }
 
+/** Records use, at most once per `minimumIntervalMs`: authentication must not write on every request. */
+export async function touchDevice(tx: DatabaseTransaction, tenantId: string, id: string, minimumIntervalMs: number): Promise<void> {
+  const now = new Date();
+  await tx.device.updateMany({
+    where: { tenantId, id, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: new Date(now.getTime() - minimumIntervalMs) } }] },
+    data: { lastSeenAt: now },
+  });
+}
+
 export function reactivateDevice(tx: DatabaseTransaction, tenantId: string, id: string): Promise<Device> {
   return tx.device.update({ where: { tenantId_id: { tenantId, id } }, data: { revokedAt: null } });
 }

@@ -24,6 +24,7 @@ import {
   revokeDevice,
   revokeTokenFamily,
   rotateRefreshToken,
+  touchDevice,
 } from '../repositories/devices-repository.js';
 import { findDevice, findGalleries } from '../repositories/galleries-repository.js';
 import { isUuid } from '../repositories/ids.js';
@@ -37,6 +38,8 @@ export interface DeviceSessionResult {
 }
 
 const DEFAULT_ENROLMENT_TTL_SECONDS = 600;
+/** `lastSeenAt` is kept to the minute, like an API key's `lastUsedAt`. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
 /** One message for wrong, expired and used codes: the answer must not tell them apart. */
 const INVALID_CODE = 'the enrolment code is not valid';
 const INVALID_REFRESH = 'the refresh token is not valid';
@@ -190,6 +193,9 @@ export function createDeviceService({ db, config, log }: ServiceDeps, attempts =
       if (stored.revokedAt || stored.device.revokedAt) throw unauthenticated('the device token has been revoked');
       if (stored.expiresAt.getTime() <= Date.now()) throw unauthenticated('the device token has expired; refresh it with refreshDeviceSession');
       const { device } = stored;
+      if (!device.lastSeenAt || Date.now() - device.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+        await db.withTenant(device.tenantId, (tx) => touchDevice(tx, device.tenantId, device.id, LAST_SEEN_RESOLUTION_MS));
+      }
       return {
         kind: 'key',
         tenantId: device.tenantId,

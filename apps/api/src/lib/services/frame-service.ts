@@ -48,15 +48,18 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
       const blob = await blobs.info(tenantId, input.blobId);
       if (!blob) throw notFound('blob (upload it with PUT /v1/blobs first)', 'input.blobId');
       const detections = checkDetections(input, blob, student);
+      // An enrolled device's frames are its own: the device comes from its token, never from the input.
+      if (device.deviceId && input.deviceId && input.deviceId !== device.deviceId) throw badInput('input.deviceId', 'a device token ingests as its own device; omit deviceId');
+      const deviceId = device.deviceId ?? input.deviceId ?? null;
 
       try {
         const result = await db.withTenant(tenantId, async (tx): Promise<IngestResult> => {
           if (!(await findGallery(tx, tenantId, input.galleryId))) throw notFound('gallery');
-          if (input.deviceId && !(await findDevice(tx, tenantId, input.deviceId))) throw badInput('input.deviceId', 'no such device');
+          if (deviceId && !(await findDevice(tx, tenantId, deviceId))) throw badInput('input.deviceId', 'no such device');
           const image = await insertImage(tx, tenantId, {
             id: crypto.randomUUID(),
             galleryId: input.galleryId,
-            deviceId: input.deviceId ?? null,
+            deviceId,
             idempotencyKey: input.idempotencyKey,
             blobSha256: blob.sha256,
             contentType: blob.contentType,
