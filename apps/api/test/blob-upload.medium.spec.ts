@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UrlSigner } from '../src/lib/blobs/signed-urls.js';
 import { b64, createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, jpegImage, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { backends, startTestServer, type TestServer } from './support/test-server.js';
 
 /** A grey PNG of any size without decoding or holding its pixels (sharp would take ~20 s to encode 1×40M). */
 function greyPng(width: number, height: number): Buffer {
@@ -35,7 +35,7 @@ function greyPng(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 1 })), chunk('IEND', Buffer.alloc(0))]);
 }
 
-describe('blob upload validation and signed URLs (PGlite)', () => {
+describe.each(backends())('blob upload validation and signed URLs (%s)', (backend) => {
   let server: TestServer;
   let tenant: TenantKeys;
   let realJpeg: Buffer;
@@ -43,7 +43,7 @@ describe('blob upload validation and signed URLs (PGlite)', () => {
 
   beforeAll(async () => {
     const models = await writeManifestOnlyModels(await mkdtemp(path.join(os.tmpdir(), 'api-models-')));
-    server = await startTestServer({ env: { ...models.env, RATE_LIMIT_PER_MINUTE: '0' } });
+    server = await startTestServer({ backend, env: { ...models.env, RATE_LIMIT_PER_MINUTE: '0' } });
     tenant = await createTenantWithKeys(server, 'uploads');
     realJpeg = await jpegImage(96, 64, 3);
     realPng = await sharp(await jpegImage(48, 40, 5)).png().toBuffer();
