@@ -146,8 +146,10 @@ async function startRelay(target: { host: string; port: number }) {
   const cut = () =>
     new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
-      server ? server.close(() => resolve()) : resolve();
+      const closing = server;
       server = null;
+      if (closing) closing.close(() => resolve());
+      else resolve();
     });
   await listen();
   return { port: () => port, cut, restore: listen };

@@ -86,7 +86,7 @@ describe.each(backends())('GraphQL input fuzzing (%s)', (backend) => {
   }
 
   const ids = () => fc.oneof(uuidLike, fc.constantFrom(a.galleryId, a.imageId, a.detectionId, b.galleryId, b.tenantId));
-  const check = (property: fc.IAsyncProperty<any>) => fc.assert(property, { numRuns, seed, endOnFailure: true });
+  const check = <T>(property: fc.IAsyncProperty<T>) => fc.assert(property, { numRuns, seed, endOnFailure: true });
 
   beforeAll(async () => {
     const models = await writeManifestOnlyModels(await mkdtemp(path.join(os.tmpdir(), 'api-models-')));
