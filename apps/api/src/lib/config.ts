@@ -32,6 +32,7 @@ const environmentSchema = z.object({
   SIGNED_URL_TTL_SECONDS: integer(3600, 60, 7 * 24 * 3600),
   DEVICE_TOKEN_TTL_SECONDS: integer(900, 10, 24 * 3600),
   DEVICE_REFRESH_TTL_SECONDS: integer(30 * 24 * 3600, 60, 365 * 24 * 3600),
+  DEVICE_ENROLMENT_MAX_FAILURES: integer(10, 1, 100_000),
   MAX_BODY_BYTES: integer(2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   MAX_IMAGE_BYTES: integer(15 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   MAX_IMAGE_PIXELS: integer(40_000_000, 1024, 400_000_000),
@@ -91,7 +92,7 @@ export interface Config {
   limits: Limits;
   worker: { batchSize: number; pollMs: number; maxAttempts: number; inProcess: boolean; leaseSeconds: number };
   /** Lifetimes of enrolled devices' access and refresh tokens. */
-  deviceTokens: { accessTtlSeconds: number; refreshTtlSeconds: number };
+  deviceTokens: { accessTtlSeconds: number; refreshTtlSeconds: number; maxFailuresPerAddress: number };
   logLevel: string;
 }
 
@@ -142,7 +143,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       inProcess: env.WORKER_IN_PROCESS,
       leaseSeconds: env.WORKER_LEASE_SECONDS,
     },
-    deviceTokens: { accessTtlSeconds: env.DEVICE_TOKEN_TTL_SECONDS, refreshTtlSeconds: env.DEVICE_REFRESH_TTL_SECONDS },
+    deviceTokens: {
+      accessTtlSeconds: env.DEVICE_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: env.DEVICE_REFRESH_TTL_SECONDS,
+      maxFailuresPerAddress: env.DEVICE_ENROLMENT_MAX_FAILURES,
+    },
     logLevel: env.LOG_LEVEL,
     ...overrides,
   };

@@ -1,7 +1,8 @@
 // Resolves searchPerson's `query` (exactly one of detectionId, photo,
 // embedding) into a student embedding and, when there is a crop, the teacher
-// embedding of that crop.
-import { boxArea, iou, type RgbImage } from '@person-search/model';
+// embedding of that crop. A photo query uses the detection it shows (or that
+// overlaps its box); failing that, the crop itself (see cropQuery).
+import { boxArea, iou, type RgbImage, type Student } from '@person-search/model';
 import { decodeImage } from '@person-search/model/node';
 import { fromVectorSql, type DatabaseTransaction } from '@person-search/db';
 import type { BoxValue } from '@person-search/schema';
@@ -96,11 +97,28 @@ export async function resolvePhotoQuery(deps: ServiceDeps, actor: KeyPrincipal, 
   const chosen = box
     ? withEmbedding.map((person) => ({ person, overlap: iou(person.box, box) })).sort((a, b) => b.overlap - a.overlap)[0]
     : withEmbedding.map((person) => ({ person, overlap: 1 })).sort((a, b) => boxArea(b.person.box) - boxArea(a.person.box))[0];
-  if (!chosen || chosen.overlap < MIN_BOX_MATCH_IOU) {
-    throw badInput(box ? 'input.query.photo.box' : 'input.query.photo.blobId', box ? 'no detected person overlaps this box' : 'no person detected in the photo');
-  }
+  if (!chosen || chosen.overlap < MIN_BOX_MATCH_IOU) return cropQuery(deps, session, image, blobId, box ?? null);
   const queryBox = box ?? chosen.person.box;
   return { studentEmbedding: chosen.person.embedding!, crop: { imageBlobSha256: blobId, box: queryBox, image }, detectionId: null, queryBox };
+}
+
+/**
+ * No detection matches: the query is a crop (a person photo cropped upright, where the detector
+ * scores low) or a box around someone the detector missed. The student embeds that box — or the
+ * whole upright image — directly (query boxes / a composite's embedder), and the teacher embeds the
+ * same crop later. A landscape photo with nobody detected and no box is still refused: it is a scene,
+ * and its whole-image embedding would match noise.
+ */
+async function cropQuery(deps: ServiceDeps, student: Student, image: RgbImage, blobId: string, box: BoxValue | null): Promise<ResolvedQuery> {
+  const upright = image.height >= image.width;
+  if (!student.embedBoxes || (!box && !upright)) {
+    throw badInput(box ? 'input.query.photo.box' : 'input.query.photo.blobId', box ? 'no detected person overlaps this box' : 'no person detected in the photo');
+  }
+  const queryBox = box ?? { x1: 0, y1: 0, x2: image.width, y2: image.height };
+  const started = performance.now();
+  const [embedding] = await student.embedBoxes(image, [queryBox]);
+  deps.metrics.inferenceSeconds.observe({ model: student.manifest.id, kind: 'student' }, (performance.now() - started) / 1000);
+  return { studentEmbedding: embedding!, crop: { imageBlobSha256: blobId, box: queryBox, image }, detectionId: null, queryBox };
 }
 
 /**

@@ -20,7 +20,7 @@ export const DEFAULT_STUDENT_ID = 'default-student';
 /** The colour-stripe student, always built: the licence-clean fallback (nothing learned from research-only data). */
 export const COLOUR_STUDENT_ID = 'colour-student';
 /** Bump when the colour graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
-export const DEFAULT_STUDENT_VERSION = '1.6.0';
+export const DEFAULT_STUDENT_VERSION = '1.7.0';
 /** Version prefix of a learned student; the weights' own hash follows, so new weights rebuild. */
 export const LEARNED_STUDENT_VERSION = '2.0.0';
 
@@ -51,7 +51,7 @@ export const STUDENT_DESIGN = {
   projectionSeed: 20_240_601,
 } as const;
 
-export const STUDENT_TENSORS = { input: 'image', boxes: 'boxes', scores: 'scores', embeddings: 'embeddings' } as const;
+export const STUDENT_TENSORS = { input: 'image', boxes: 'boxes', scores: 'scores', embeddings: 'embeddings', queryBoxes: 'query_boxes', queryEmbeddings: 'query_embeddings' } as const;
 
 export interface BuiltModel {
   onnx: Uint8Array;
@@ -85,12 +85,17 @@ export async function buildStudentGraph(variant: StudentVariant): Promise<Uint8A
     iouThreshold: design.iouThreshold,
     scoreFloor: design.scoreFloor,
   });
-  const embeddings = variant.learned
-    ? addLearnedHead(graph, variant.learned.head, persons)
+  // Query boxes [M, 4] (model-input pixels) go through the same re-ID branch as the detections, in one
+  // RoiAlign: a query crop the detector missed is embedded directly (M = 0 while detecting).
+  const queryBoxes = graph.addInput(STUDENT_TENSORS.queryBoxes, OnnxDataType.FLOAT, ['queries', 4]);
+  const queryIndices = graph.op('Cast', [graph.op('ReduceSum', [graph.op('Mul', [queryBoxes, graph.scalar('query/zero', 0)]), graph.int64s('query/axes', [1])], { keepdims: 0 })], { to: OnnxDataType.INT64 }, 'query/batch_indices');
+  const rois = { boxes: graph.op('Concat', [persons.boxes, queryBoxes], { axis: 0 }, 'query/all_boxes'), batchIndices: graph.op('Concat', [persons.batchIndices, queryIndices], { axis: 0 }, 'query/all_batch_indices') };
+  const allEmbeddings = variant.learned
+    ? addLearnedHead(graph, variant.learned.head, rois)
     : addReidBranch(graph, {
         image,
-        rois: persons.boxes,
-        batchIndices: persons.batchIndices,
+        rois: rois.boxes,
+        batchIndices: rois.batchIndices,
         stripes: design.stripes,
         samplesPerStripe: design.samplesPerStripe,
         centreSigma: design.centreSigma,
@@ -98,6 +103,10 @@ export async function buildStudentGraph(variant: StudentVariant): Promise<Uint8A
         projectionSeed: design.projectionSeed,
       });
 
+  const detected = graph.op('Slice', [graph.op('Shape', [persons.boxes]), graph.int64s('query/zero_index', [0]), graph.int64s('query/one_index', [1])], {}, 'query/detections');
+  const embeddings = graph.op('Slice', [allEmbeddings, graph.int64s('query/start', [0]), detected, graph.int64s('query/axis', [0])], {}, 'query/detection_embeddings');
+  const queryEmbeddings = graph.op('Slice', [allEmbeddings, detected, graph.int64s('query/end', [2 ** 53 - 1]), graph.int64s('query/axis_0', [0])], {}, 'query/query_embeddings');
+  graph.addOutput(queryEmbeddings, STUDENT_TENSORS.queryEmbeddings, OnnxDataType.FLOAT, ['queries', studentDimension(variant)]);
   graph.addOutput(persons.boxes, STUDENT_TENSORS.boxes, OnnxDataType.FLOAT, ['detections', 4]);
   graph.addOutput(persons.scores, STUDENT_TENSORS.scores, OnnxDataType.FLOAT, ['detections']);
   graph.addOutput(embeddings, STUDENT_TENSORS.embeddings, OnnxDataType.FLOAT, ['detections', studentDimension(variant)]);
@@ -182,7 +191,12 @@ export async function buildStudent(variant: StudentVariant): Promise<BuiltModel>
       iouThreshold: design.iouThreshold,
       maxDetections: design.maxDetections,
     },
-    embedding: { tensor: STUDENT_TENSORS.embeddings, dimension, normalized: true },
+    embedding: {
+      tensor: STUDENT_TENSORS.embeddings,
+      dimension,
+      normalized: true,
+      queryBoxes: { input: STUDENT_TENSORS.queryBoxes, output: STUDENT_TENSORS.queryEmbeddings },
+    },
     ...(variant.learned ? { alignedWith: variant.learned.teacherId } : {}),
   });
   return { onnx, manifest };

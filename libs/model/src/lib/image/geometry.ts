@@ -57,6 +57,16 @@ export function computeResizeGeometry(original: Size, canvas: Size, resize: Resi
 }
 
 /** Maps a box in model-input (canvas) pixels to original pixels, clamped to the original. */
+/** The inverse of boxToOriginal: a box in original-image pixels → model-input (canvas) pixels. */
+export function boxToModelInput(box: Box, geometry: ResizeGeometry): Box {
+  return {
+    x1: box.x1 * geometry.scaleX + geometry.offsetX,
+    y1: box.y1 * geometry.scaleY + geometry.offsetY,
+    x2: box.x2 * geometry.scaleX + geometry.offsetX,
+    y2: box.y2 * geometry.scaleY + geometry.offsetY,
+  };
+}
+
 export function boxToOriginal(box: Box, geometry: ResizeGeometry): Box {
   const mapped = {
     x1: (box.x1 - geometry.offsetX) / geometry.scaleX,

@@ -79,6 +79,13 @@ export function checkManifestAgainstSignature(manifest: ModelManifest, signature
     const info = findTensor(manifest, signature.outputs, manifest.embedding.tensor, 'embedding.tensor', 'output');
     const rank = info.shape?.length;
     if (rank !== undefined) checkDim(manifest, info, rank - 1, manifest.embedding.dimension, 'embedding.dimension');
+    const queryBoxes = manifest.embedding.queryBoxes;
+    if (queryBoxes) {
+      const boxes = findTensor(manifest, signature.inputs, queryBoxes.input, 'embedding.queryBoxes.input', 'input');
+      if (boxes.shape) checkDim(manifest, boxes, boxes.shape.length - 1, 4, 'query boxes (x1, y1, x2, y2)');
+      const embedded = findTensor(manifest, signature.outputs, queryBoxes.output, 'embedding.queryBoxes.output', 'output');
+      if (embedded.shape) checkDim(manifest, embedded, embedded.shape.length - 1, manifest.embedding.dimension, 'embedding.dimension');
+    }
   }
 }
 

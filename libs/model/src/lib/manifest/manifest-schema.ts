@@ -48,6 +48,12 @@ const embeddingSchema = z.strictObject({
   dimension: z.number().int().positive().max(65_536),
   /** true when the model already L2-normalises; otherwise the runtime does. */
   normalized: z.boolean(),
+  /**
+   * End-to-end students only: a second graph input of boxes [M, 4] (x1, y1, x2, y2 in model-input
+   * pixels) whose embeddings [M, D] the same re-ID branch computes, so a given box (a query crop
+   * the detector missed) is embedded directly. detectPeople feeds it an empty [0, 4].
+   */
+  queryBoxes: z.strictObject({ input: tensorName, output: tensorName }).optional(),
 });
 
 const manifestSchema = z
@@ -110,6 +116,9 @@ const manifestSchema = z
     }
     if (decoder.embeddings === 'per-box' && !manifest.embedding) {
       issue(['embedding'], `required for family "${manifest.family}" (it outputs embeddings per box)`);
+    }
+    if (manifest.embedding?.queryBoxes && decoder.embeddings !== 'per-box') {
+      issue(['embedding', 'queryBoxes'], `only for a family with per-box embeddings, not "${manifest.family}"`);
     }
     if (decoder.embeddings === 'embedder' && manifest.embedding) {
       issue(['embedding'], `not supported for family "${manifest.family}": pair it with a reid-embedder instead`);

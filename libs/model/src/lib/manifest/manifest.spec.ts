@@ -57,6 +57,14 @@ describe('parseManifest', () => {
     expect(errorOf(() => parseManifest({ ...endToEnd, embedder: 'x' })).message).toMatch(/embedder: only a detector family/);
   });
 
+  it('embedding.queryBoxes: only for a family with per-box embeddings', () => {
+    const endToEnd = { ...yolox, family: 'end-to-end', output: { ...yolox.output, decoder: 'end-to-end', tensors: { boxes: 'b', scores: 's' } }, embedding: { tensor: 'e', dimension: 8, normalized: true } };
+    const queryBoxes = { input: 'query_boxes', output: 'query_embeddings' };
+    expect(parseManifest({ ...endToEnd, embedding: { ...endToEnd.embedding, queryBoxes } }).embedding?.queryBoxes).toEqual(queryBoxes);
+    const signature = { inputs: [{ name: 'images', shape: [1, 3, 192, 192] }], outputs: [{ name: 'b', shape: ['n', 4] }, { name: 's', shape: ['n'] }, { name: 'e', shape: ['n', 8] }] };
+    expect(() => checkManifestAgainstSignature(parseManifest({ ...endToEnd, embedding: { ...endToEnd.embedding, queryBoxes } }), signature)).toThrow(/embedding\.queryBoxes\.input names input "query_boxes"/);
+  });
+
   it('alignedWith: only on a student, naming another model (its teacher)', () => {
     const endToEnd = { ...yolox, family: 'end-to-end', output: { ...yolox.output, decoder: 'end-to-end', tensors: { boxes: 'b', scores: 's' } }, embedding: { tensor: 'e', dimension: 8, normalized: true } };
     expect(parseManifest({ ...endToEnd, alignedWith: 'default-teacher' }).alignedWith).toBe('default-teacher');

@@ -5,10 +5,12 @@
  * crops) for two-model edge setups, or a bare detector (embedding = null).
  */
 import { asModelError, ModelError } from '../errors/model-error.js';
-import { prepareImage } from '../image/input-tensor.js';
-import type { RgbImage } from '../image/rgb-image.js';
+import { boxToModelInput } from '../image/geometry.js';
+import { prepareImage, type Float32Tensor } from '../image/input-tensor.js';
+import type { Box, RgbImage } from '../image/rgb-image.js';
 import type { ModelManifest } from '../manifest/manifest-schema.js';
 import { decodeDetections, type PersonDetection } from '../postprocess/decode-detections.js';
+import { l2Normalize } from '../postprocess/embedding.js';
 import type { CropEmbedder } from './embedder.js';
 import type { InferenceRunner } from './inference-runner.js';
 
@@ -21,6 +23,12 @@ export interface Student {
   /** Length of every returned embedding; null when this student has no embeddings. */
   readonly embeddingDimension: number | null;
   detectPeople(image: RgbImage): Promise<PersonDetection[]>;
+  /**
+   * Embeds given boxes (original-image pixels) directly, without detection: a query crop the
+   * detector missed. Present for a composite student (its embedder) and for an end-to-end student
+   * whose manifest declares `embedding.queryBoxes`; absent otherwise. Unit-length embeddings, in order.
+   */
+  embedBoxes?(image: RgbImage, boxes: readonly Box[]): Promise<Float32Array[]>;
   release(): Promise<void>;
 }
 
@@ -33,20 +41,47 @@ export function createStudent(manifest: ModelManifest, detector: InferenceRunner
     throw new ModelError('INVALID_MANIFEST', `model "${manifest.id}" already outputs embeddings; it cannot be paired with embedder "${embedder.manifest.id}"`);
   }
   const outputNames = [...new Set([...Object.values(output.tensors), ...(manifest.embedding ? [manifest.embedding.tensor] : [])])];
+  const queryBoxes = manifest.embedding?.queryBoxes;
+  const boxesFeed = (boxes: Float32Array): Record<string, Float32Tensor> => (queryBoxes ? { [queryBoxes.input]: { data: boxes, dims: [boxes.length / 4, 4] } } : {});
+  const run = async (feeds: Record<string, Float32Tensor>, names: readonly string[]) => {
+    try {
+      return await detector.run(feeds, names);
+    } catch (error) {
+      throw asModelError(error, 'INFERENCE_FAILED', `model "${manifest.id}" failed`);
+    }
+  };
+  const embedBoxes = embedder
+    ? (image: RgbImage, boxes: readonly Box[]) => embedder.embedCrops(image, boxes)
+    : queryBoxes && manifest.embedding
+      ? async (image: RgbImage, boxes: readonly Box[]) => {
+          if (boxes.length === 0) return [];
+          const prepared = prepareImage(image, manifest.input);
+          const data = Float32Array.from(boxes.flatMap((box) => {
+            const { x1, y1, x2, y2 } = boxToModelInput(box, prepared.geometry);
+            return [x1, y1, x2, y2];
+          }));
+          const outputs = await run({ [manifest.input.name]: prepared.tensor, ...boxesFeed(data) }, [queryBoxes.output]);
+          const { dimension, normalized } = manifest.embedding!;
+          const rows = outputs[queryBoxes.output];
+          if (!rows || rows.data.length !== boxes.length * dimension) {
+            throw new ModelError('INFERENCE_FAILED', `model "${manifest.id}": ${queryBoxes.output} has shape [${rows?.dims.join(', ')}], expected [${boxes.length}, ${dimension}]`);
+          }
+          return boxes.map((_, i) => {
+            const row = rows.data.slice(i * dimension, (i + 1) * dimension);
+            return normalized ? row : l2Normalize(row);
+          });
+        }
+      : undefined;
 
   return {
     manifest,
     embedderManifest: embedder?.manifest ?? null,
     executionProvider: detector.executionProvider,
     embeddingDimension: manifest.embedding?.dimension ?? embedder?.manifest.embedding?.dimension ?? null,
+    ...(embedBoxes ? { embedBoxes } : {}),
     async detectPeople(image) {
       const prepared = prepareImage(image, manifest.input);
-      let outputs;
-      try {
-        outputs = await detector.run({ [manifest.input.name]: prepared.tensor }, outputNames);
-      } catch (error) {
-        throw asModelError(error, 'INFERENCE_FAILED', `model "${manifest.id}" failed`);
-      }
+      const outputs = await run({ [manifest.input.name]: prepared.tensor, ...boxesFeed(new Float32Array(0)) }, outputNames);
       const detections = decodeDetections(outputs, manifest, prepared.geometry);
       if (!embedder || detections.length === 0) return detections;
       const embeddings = await embedder.embedCrops(image, detections.map((detection) => detection.box));
