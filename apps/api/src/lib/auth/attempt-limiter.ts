@@ -11,14 +11,17 @@ export interface AttemptLimits {
   windowMs: number;
 }
 
-export const defaultEnrolmentAttemptLimits: AttemptLimits = { perAddress: 10, global: 500, windowMs: 15 * 60_000 };
+/** Per address: DEVICE_ENROLMENT_MAX_FAILURES (default 10) per 15 minutes; all addresses together: 50 addresses' worth. */
+export function enrolmentAttemptLimits(perAddress = 10): AttemptLimits {
+  return { perAddress, global: 50 * perAddress, windowMs: 15 * 60_000 };
+}
 
 const GLOBAL = '*';
 
 export class AttemptLimiter {
   readonly #failures = new Map<string, { count: number; windowStart: number }>();
 
-  constructor(readonly limits: AttemptLimits = defaultEnrolmentAttemptLimits, private readonly now: () => number = () => Date.now()) {}
+  constructor(readonly limits: AttemptLimits = enrolmentAttemptLimits(), private readonly now: () => number = () => Date.now()) {}
 
   /** Milliseconds until `address` may try again; 0 when it may try now. */
   lockedForMs(address: string): number {

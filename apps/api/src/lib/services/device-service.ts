@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseTransaction, Device, DeviceRole } from '@person-search/db';
 import { secretMatches } from '../auth/api-key.js';
-import { AttemptLimiter } from '../auth/attempt-limiter.js';
+import { AttemptLimiter, enrolmentAttemptLimits } from '../auth/attempt-limiter.js';
 import { enrolmentCodeHash, issueDeviceToken, issueEnrolmentCode, parseDeviceToken } from '../auth/device-credentials.js';
 import { coversGalleries, requireKey, type KeyPrincipal, type Principal } from '../auth/principal.js';
 import { AppError, badInput, notFound, unauthenticated } from '../errors.js';
@@ -50,8 +50,9 @@ function checkName(name: string): string {
   return trimmed;
 }
 
-export function createDeviceService({ db, config, log }: ServiceDeps, attempts = new AttemptLimiter()) {
-  const { accessTtlSeconds, refreshTtlSeconds } = config.deviceTokens;
+export function createDeviceService({ db, config, log }: ServiceDeps) {
+  const { accessTtlSeconds, refreshTtlSeconds, maxFailuresPerAddress } = config.deviceTokens;
+  const attempts = new AttemptLimiter(enrolmentAttemptLimits(maxFailuresPerAddress));
 
   /** The device as a scoped admin may see it: outside its scope reads as absent. */
   async function deviceForAdmin(tx: DatabaseTransaction, admin: KeyPrincipal, id: string, field: string): Promise<Device> {
