@@ -44,6 +44,20 @@ export class ModelRegistry {
     for (const [role, model] of [['student', this.#student], ['teacher', this.#teacher]] as const) {
       if (!model) log.warn({ modelsDir }, `no ${role} model found; run \`npm run models\` to build the default models`);
     }
+    const alignedWith = this.#student?.manifest.alignedWith;
+    if (alignedWith && !this.studentAlignedWithTeacher) {
+      log.warn({ alignedWith, teacher: this.#teacher?.manifest.id ?? null }, 'the student is aligned with another teacher (or another dimension) than the active one: its vectors are compared only with its own');
+    }
+  }
+
+  /**
+   * The student was distilled into the active teacher's space (manifest `alignedWith` names it, same
+   * dimension): a student vector may then be compared with stored teacher vectors.
+   */
+  get studentAlignedWithTeacher(): boolean {
+    const student = this.#student;
+    const teacher = this.#teacher;
+    return !!student && !!teacher && !student.embedder && student.manifest.alignedWith === teacher.manifest.id && student.dimension === teacher.dimension;
   }
 
   async #read(dir: string, role: 'student' | 'teacher'): Promise<ActiveModel | null> {

@@ -130,9 +130,12 @@ export function createSearchService(deps: ServiceDeps) {
           if (missing >= 0) throw notFound('gallery', `input.galleryIds[${input.galleryIds.indexOf(requested[missing]!)}]`);
         }
         const query = await resolvePersonQuery(deps, tx, searcher, input.query, photo);
-        const rerank = (input.rerank ?? true) && query.crop !== null && models.teacher !== null;
+        // A bare student embedding has no crop for the teacher; a student distilled into the teacher's
+        // space (alignedWith) is compared with the stored teacher vectors directly instead.
+        const aligned = query.crop === null && models.studentAlignedWithTeacher;
+        const rerank = (input.rerank ?? true) && (query.crop !== null || aligned) && models.teacher !== null;
         const decoded = new Map<string, RgbImage>();
-        const teacherQuery = rerank ? await teacherQueryEmbedding(deps, tenantId, query, decoded) : null;
+        const teacherQuery = !rerank ? null : aligned ? query.studentEmbedding : await teacherQueryEmbedding(deps, tenantId, query, decoded);
         const queryDone = performance.now();
 
         const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, {

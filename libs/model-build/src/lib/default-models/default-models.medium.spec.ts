@@ -84,7 +84,8 @@ describe('default models', () => {
       for (let row = 0; row < detections.length; row += 6) {
         if (detections[row + 5] === 0) tfPersons.push({ box: Array.from(detections.subarray(row, row + 4)) as Xyxy, score: detections[row + 4]! });
       }
-      const out = await session.run({ image: new ort.Tensor('float32', hwcToChw(hwc), [1, 3, SIZE, SIZE]) });
+      // No query boxes: the graph's second input is an empty [0, 4] while detecting.
+      const out = await session.run({ image: new ort.Tensor('float32', hwcToChw(hwc), [1, 3, SIZE, SIZE]), query_boxes: new ort.Tensor('float32', new Float32Array(0), [0, 4]) });
       const boxes = out['boxes']!.data as Float32Array;
       const scores = out['scores']!.data as Float32Array;
       const embeddings = out['embeddings']!.data as Float32Array;
