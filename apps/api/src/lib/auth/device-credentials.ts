@@ -45,7 +45,7 @@ export function isDeviceAccessToken(credential: string): boolean {
 export function issueEnrolmentCode(): { code: string; codeHash: string } {
   const chars = Array.from({ length: CODE_LENGTH }, () => ENROLMENT_CODE_ALPHABET[randomInt(ENROLMENT_CODE_ALPHABET.length)]!);
   const code = [0, 4, 8].map((start) => chars.slice(start, start + 4).join('')).join('-');
-  return { code, codeHash: enrolmentCodeHash(code)! };
+  return { code, codeHash: hashNormalisedCode(chars.join('')) };
 }
 
 /** Case, spaces and dashes are ignored; null when the input cannot be a code (no lookup needed). */
@@ -58,5 +58,9 @@ export function normaliseEnrolmentCode(input: string): string | null {
 
 export function enrolmentCodeHash(input: string): string | null {
   const normalised = normaliseEnrolmentCode(input);
-  return normalised === null ? null : createHash('sha256').update(`enrolment:${normalised}`).digest('hex');
+  return normalised === null ? null : hashNormalisedCode(normalised);
+}
+
+function hashNormalisedCode(normalised: string): string {
+  return createHash('sha256').update(`enrolment:${normalised}`).digest('hex');
 }

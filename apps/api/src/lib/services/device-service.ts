@@ -174,9 +174,9 @@ export function createDeviceService({ db, config, log }: ServiceDeps) {
 
     /** The caller's device (device tokens), or null for API keys. */
     async viewerDevice(actor: Principal): Promise<Device | null> {
-      const caller = requireKey(actor);
-      if (!caller.deviceId) return null;
-      const device = await db.withTenant(caller.tenantId, (tx) => findDevice(tx, caller.tenantId, caller.deviceId!));
+      const { tenantId, deviceId } = requireKey(actor);
+      if (!deviceId) return null;
+      const device = await db.withTenant(tenantId, (tx) => findDevice(tx, tenantId, deviceId));
       if (!device) throw notFound('device');
       return device;
     },
