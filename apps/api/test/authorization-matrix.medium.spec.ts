@@ -10,7 +10,8 @@ import path from 'node:path';
 import { buildSchema } from 'graphql';
 import { CreateApiKeyDocument, CreateGalleryDocument, IngestFrameDocument, typeDefs } from '@person-search/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { b64, createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, jpegImage, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
+import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
+import { oneDetectionFrame } from './support/frame-input.js';
 import { backends, OPERATOR_TOKEN, startTestServer, type TestServer } from './support/test-server.js';
 
 const CREDENTIALS = ['none', 'operator', 'admin', 'adminScoped', 'device', 'deviceScoped', 'search', 'searchScoped'] as const;
@@ -107,12 +108,7 @@ describe.each(backends())('authorization matrix (%s)', (backend) => {
   }
 
   async function ingest(tenant: TenantKeys, blobId: string) {
-    const response = await server.gql(IngestFrameDocument, {
-      input: {
-        idempotencyKey: unique('frame'), galleryId: tenant.galleryId, blobId, capturedAt: '2026-02-01T08:00:00.000Z', modelId: FIXTURE_STUDENT_ID,
-        detections: [{ box: { x1: 1, y1: 1, x2: 30, y2: 60 }, score: 0.9, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, counter)) }],
-      },
-    }, tenant.device);
+    const response = await server.gql(IngestFrameDocument, { input: oneDetectionFrame({ idempotencyKey: unique('frame'), galleryId: tenant.galleryId, blobId, seed: counter }) }, tenant.device);
     return response.data!.ingestFrame;
   }
 
@@ -165,12 +161,7 @@ describe.each(backends())('authorization matrix (%s)', (backend) => {
     'Mutation.registerDevice': async () => ({ query: 'mutation ($name: String!) { registerDevice(input: { name: $name }) { id } }', variables: { name: unique('device') } }),
     'Mutation.ingestFrame': async (t) => ({
       query: 'mutation ($input: IngestFrameInput!) { ingestFrame(input: $input) { duplicate } }',
-      variables: {
-        input: {
-          idempotencyKey: unique('ingest'), galleryId: t.galleryId, blobId: t.blobId, capturedAt: '2026-02-01T08:00:00.000Z', modelId: FIXTURE_STUDENT_ID,
-          detections: [{ box: { x1: 1, y1: 1, x2: 30, y2: 60 }, score: 0.5, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, 1)) }],
-        },
-      },
+      variables: { input: oneDetectionFrame({ idempotencyKey: unique('ingest'), galleryId: t.galleryId, blobId: t.blobId }) },
     }),
     'Mutation.deleteImage': async (t) => ({ query: 'mutation ($id: ID!) { deleteImage(id: $id) { deleted } }', variables: { id: (await ingest(t, t.blobId)).image.id } }),
     'Mutation.createDeviceEnrolment': async (t) => ({

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { CreateGalleryDocument, CreateTenantDocument, GalleriesDocument, IngestFrameDocument, UpdateGalleryDocument, ViewerDocument } from '@person-search/schema';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { b64, createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, jpegImage, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
+import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
+import { oneDetectionFrame } from './support/frame-input.js';
 import { backends, errorCodes, OPERATOR_TOKEN, startTestServer, type TestServer } from './support/test-server.js';
 
 async function post(server: TestServer, query: string, variables: Record<string, unknown>, key?: string) {
@@ -68,10 +69,7 @@ describe.each(backends())('bad input (%s)', (backend) => {
   it('refuses an idempotency key first used in another gallery without naming that gallery', async () => {
     const other = (await server.gql(CreateGalleryDocument, { input: { name: 'second' } }, tenant.admin)).data!.createGallery.id;
     const blobId = (await server.putBlob(await jpegImage(64, 64, 5), 'image/jpeg', tenant.device)).body.blobId as string;
-    const frame = (galleryId: string) => ({
-      idempotencyKey: 'shared-key', galleryId, blobId, capturedAt: '2026-02-01T08:00:00.000Z', modelId: FIXTURE_STUDENT_ID,
-      detections: [{ box: { x1: 1, y1: 1, x2: 30, y2: 60 }, score: 0.9, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, 5)) }],
-    });
+    const frame = (galleryId: string) => oneDetectionFrame({ idempotencyKey: 'shared-key', galleryId, blobId, seed: 5 });
     expect((await server.gql(IngestFrameDocument, { input: frame(tenant.galleryId) }, tenant.device)).errors).toBeUndefined();
     const reused = await server.gql(IngestFrameDocument, { input: frame(other) }, tenant.device);
     expect(reused.errors?.map((error) => error.extensions)).toEqual([{ code: 'BAD_USER_INPUT', field: 'input.idempotencyKey' }]);

@@ -22,7 +22,8 @@ import {
   ViewerDocument,
 } from '@person-search/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { b64, createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, jpegImage, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
+import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
+import { oneDetectionFrame } from './support/frame-input.js';
 import { backends, errorCodes, startTestServer, type TestServer } from './support/test-server.js';
 
 describe.each(backends())('gallery-scoped admin keys (%s)', (backend) => {
@@ -41,12 +42,7 @@ describe.each(backends())('gallery-scoped admin keys (%s)', (backend) => {
     g2 = (await server.gql(CreateGalleryDocument, { input: { name: 'g2', retentionDays: 30 } }, tenant.admin)).data!.createGallery.id;
     scopedAdmin = (await server.gql(CreateApiKeyDocument, { input: { name: 'g1 admin', role: 'ADMIN', galleryIds: [g1] } }, tenant.admin)).data!.createApiKey.secret;
     const blobId = (await server.putBlob(await jpegImage(64, 64, 1), 'image/jpeg', tenant.device)).body.blobId as string;
-    const ingested = await server.gql(IngestFrameDocument, {
-      input: {
-        idempotencyKey: 'g2-frame', galleryId: g2, blobId, capturedAt: '2026-02-01T08:00:00.000Z', modelId: FIXTURE_STUDENT_ID,
-        detections: [{ box: { x1: 1, y1: 1, x2: 30, y2: 60 }, score: 0.9, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, 1)) }],
-      },
-    }, tenant.device);
+    const ingested = await server.gql(IngestFrameDocument, { input: oneDetectionFrame({ idempotencyKey: 'g2-frame', galleryId: g2, blobId }) }, tenant.device);
     g2ImageId = ingested.data!.ingestFrame.image.id;
   });
   afterAll(() => server?.close());

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oneDetectionFrame } from './support/frame-input.js';
 import { b64, createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, jpegImage, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
 import { backends, OPERATOR_TOKEN, startTestServer, type TestServer } from './support/test-server.js';
 
@@ -95,10 +96,7 @@ describe.each(backends())('GraphQL input fuzzing (%s)', (backend) => {
     b = await createTenantWithKeys(server, 'fuzz-b');
     const blobId = (await server.putBlob(await jpegImage(64, 64, 1), 'image/jpeg', keys.device)).body.blobId as string;
     const frame = await post('mutation ($input: IngestFrameInput!) { ingestFrame(input: $input) { image { id } detections { id } } }', {
-      input: {
-        idempotencyKey: 'seed-frame', galleryId: keys.galleryId, blobId, capturedAt: '2026-02-01T08:00:00.000Z', modelId: FIXTURE_STUDENT_ID,
-        detections: [{ box: { x1: 1, y1: 1, x2: 30, y2: 60 }, score: 0.9, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, 1)) }],
-      },
+      input: oneDetectionFrame({ idempotencyKey: 'seed-frame', galleryId: keys.galleryId, blobId }),
     }, keys.device);
     const data = frame.body.data as { ingestFrame: { image: { id: string }; detections: { id: string }[] } };
     a = { ...keys, blobId, imageId: data.ingestFrame.image.id, detectionId: data.ingestFrame.detections[0]!.id };

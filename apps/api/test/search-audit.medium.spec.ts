@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateApiKeyDocument, CreateGalleryDocument, IngestFrameDocument, SearchAuditLogDocument, SearchPersonDocument, ViewerDocument } from '@person-search/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { b64, createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, jpegImage, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
+import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
+import { oneDetectionFrame } from './support/frame-input.js';
 import { backends, errorCodes, startTestServer, type TestServer } from './support/test-server.js';
 
 describe.each(backends())('search audit (%s)', (backend) => {
@@ -23,12 +24,7 @@ describe.each(backends())('search audit (%s)', (backend) => {
 
   async function ingest(tenant: TenantKeys, galleryId: string, seed: number): Promise<string> {
     const blobId = (await server.putBlob(await jpegImage(64, 64, seed), 'image/jpeg', tenant.device)).body.blobId as string;
-    const ingested = await server.gql(IngestFrameDocument, {
-      input: {
-        idempotencyKey: `frame-${seed}`, galleryId, blobId, capturedAt: '2026-02-01T08:00:00.000Z', modelId: FIXTURE_STUDENT_ID,
-        detections: [{ box: { x1: 1, y1: 1, x2: 30, y2: 60 }, score: 0.9, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, seed)) }],
-      },
-    }, tenant.device);
+    const ingested = await server.gql(IngestFrameDocument, { input: oneDetectionFrame({ idempotencyKey: `frame-${seed}`, galleryId, blobId, seed }) }, tenant.device);
     return ingested.data!.ingestFrame.detections[0]!.id;
   }
   const search = (detectionId: string, key: string, galleryIds?: string[]) =>
