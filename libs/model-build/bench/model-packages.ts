@@ -10,7 +10,7 @@ import path from 'node:path';
 import { buildDefaultTeacher } from '../src/lib/teacher/index.js';
 import { osnetPath, repoRoot, yoloxPath } from './shared-data.js';
 
-const fixturesDir = path.join(repoRoot, 'libs/model/test/fixtures');
+const fixturesDir = path.join(repoRoot, 'libs/model-build/test/fixtures');
 
 export function modelsDir(): string {
   return process.env['MODELS_DIR'] ? path.resolve(process.env['MODELS_DIR']) : path.join(repoRoot, '.models');

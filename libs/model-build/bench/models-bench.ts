@@ -14,7 +14,9 @@ import { decodeImage, loadStudent, loadTeacher, readManifest } from '@person-sea
 import { isPositivePedestrian } from '../src/lib/evaluation/mot-ground-truth.js';
 import { AP_SCORE_THRESHOLD, mot17DetectionMetrics } from './detection-bench.js';
 import { builtModelDir, freshTeacherDir, thirdPartyDir, thirdPartyOnnxPath, withScoreThreshold } from './model-packages.js';
-import { cuhk03Metrics, hsvHistogramEmbedder, mot17ReidMetrics, type BoxEmbedder } from './reid-bench.js';
+import { retrievalMetrics } from '../src/lib/evaluation/retrieval-metrics.js';
+import { learningTargetsTable } from './learning-targets.js';
+import { cuhk03Embeddings, hsvHistogramEmbedder, mot17ReidMetrics, type BoxEmbedder, type QueryGallery } from './reid-bench.js';
 import { barChartSvg, formatTable, writeResults, type Row, type Table } from './report.js';
 import { cuhk03ValDir, loadCuhk03Val, loadMot17, missingReason, mot17Dir, repoRoot, type MotSequence } from './shared-data.js';
 import { detectorSpeed, studentDetectSpeed, teacherSpeed } from './speed-bench.js';
@@ -23,8 +25,10 @@ import { studentBoxEmbedder } from './student-reid.js';
 const HELP = `Usage: npm run bench:models -- [options]
 
 Measures the default student and teacher (built into .models/ by \`npm run models\`;
-the teacher is rebuilt from the current code) against YOLOX-nano, OSNet-x0.25 and a
-6-stripe HSV histogram, on ../shared/data (rows needing it are skipped when absent).
+without a built teacher the colour teacher is rebuilt from the current code) against
+YOLOX-nano, OSNet-x0.25 and a 6-stripe HSV histogram, on ../shared/data (rows needing it
+are skipped when absent), and prints the learning targets of issue 9 (teacher, student,
+two-stage and aligned mAP on CUHK03 val beside their targets).
 
 Options:
   --identities N   CUHK03 val identities to use (default: all 100)
@@ -50,6 +54,7 @@ const identityLimit = options.identities ? Number(options.identities) : Infinity
 const speedRuns = Number(options['speed-runs']);
 
 interface Embedders {
+  key: 'student' | 'teacher' | 'osnet' | 'hsv';
   name: string;
   embed?: BoxEmbedder;
   skipped?: string;
@@ -64,7 +69,7 @@ async function main(): Promise<void> {
   const student = builtModelDir('default-student');
   const mot = motMissing ? [] : loadMot17();
 
-  const teacherDir = await freshTeacherDir();
+  const teacherDir = builtModelDir('default-teacher').dir ?? (await freshTeacherDir());
   const teacher = await loadTeacher(teacherDir, { intraOpThreads: 1 });
   const loadedStudent = student.dir ? await loadStudent(withScoreThreshold(student.dir, AP_SCORE_THRESHOLD), { intraOpThreads: 1 }) : undefined;
   const osnet = osnetMissing ? undefined : await loadTeacher(thirdPartyDir('osnet'), { intraOpThreads: 1 });
@@ -95,12 +100,16 @@ async function main(): Promise<void> {
   // Re-ID.
   const embedders: Embedders[] = [
     loadedStudent?.embeddingDimension
-      ? { name: 'default-student re-ID branch', embed: studentBoxEmbedder((image) => loadedStudent.detectPeople(image), loadedStudent.embeddingDimension) }
-      : { name: 'default-student re-ID branch', skipped: student.missing ?? 'student has no embeddings' },
-    { name: `default-teacher (${teacher.manifest.embedding!.dimension}-d)`, embed: (image, boxes) => teacher.embedCrops(image, boxes) },
-    osnet ? { name: 'OSNet-x0.25 MSMT17 (third party)', embed: (image, boxes) => osnet.embedCrops(image, boxes) } : { name: 'OSNet-x0.25 MSMT17 (third party)', skipped: osnetMissing },
-    { name: 'HSV histogram 6x(16x4x4) baseline', embed: hsvHistogramEmbedder },
+      ? { key: 'student', name: 'default-student re-ID branch', embed: studentBoxEmbedder((image) => loadedStudent.detectPeople(image), loadedStudent.embeddingDimension) }
+      : { key: 'student', name: 'default-student re-ID branch', skipped: student.missing ?? 'student has no embeddings' },
+    { key: 'teacher', name: `default-teacher ${teacher.manifest.version} (${teacher.manifest.embedding!.dimension}-d)`, embed: (image, boxes) => teacher.embedCrops(image, boxes) },
+    osnet ? { key: 'osnet', name: 'OSNet-x0.25 MSMT17 (third party)', embed: (image, boxes) => osnet.embedCrops(image, boxes) } : { key: 'osnet', name: 'OSNet-x0.25 MSMT17 (third party)', skipped: osnetMissing },
+    { key: 'hsv', name: 'HSV histogram 6x(16x4x4) baseline', embed: hsvHistogramEmbedder },
   ];
+  // On CUHK03's crops the student embeds the given box (its query-box input) when it can: the re-ID
+  // branch alone, as a crop query is embedded; on MOT17 it detects and matches (a miss counts against it).
+  const studentCrops = loadedStudent?.embedBoxes?.bind(loadedStudent);
+  const cuhk03ByKey = new Map<Embedders['key'], QueryGallery>();
   const cuhk03 = cuhk03Missing ? undefined : await loadCuhk03Val(identityLimit);
   const cuhk03Rows: Row[] = [];
   const motRows: Row[] = [];
@@ -108,8 +117,11 @@ async function main(): Promise<void> {
     const cuhkSkip = cuhk03Missing ?? embedder.skipped;
     if (cuhkSkip || !embedder.embed || !cuhk03) cuhk03Rows.push({ name: embedder.name, values: {}, skipped: cuhkSkip });
     else {
-      const metrics = await cuhk03Metrics(cuhk03, embedder.embed);
-      cuhk03Rows.push({ name: embedder.name, values: { mAP: metrics.meanAveragePrecision, 'top-1': metrics.top1, queries: metrics.evaluatedQueries } });
+      const embeddings = await cuhk03Embeddings(cuhk03, embedder.key === 'student' && studentCrops ? studentCrops : embedder.embed);
+      cuhk03ByKey.set(embedder.key, embeddings);
+      const metrics = retrievalMetrics(embeddings.queries, embeddings.gallery);
+      const name = embedder.key === 'student' && studentCrops ? `${embedder.name} (box given)` : embedder.name;
+      cuhk03Rows.push({ name, values: { mAP: metrics.meanAveragePrecision, 'top-1': metrics.top1, queries: metrics.evaluatedQueries } });
     }
     const motSkip = motMissing ?? embedder.skipped;
     if (motSkip || !embedder.embed) motRows.push({ name: embedder.name, values: {}, skipped: motSkip });
@@ -121,6 +133,19 @@ async function main(): Promise<void> {
   const identities = cuhk03 ? new Set(cuhk03.queries.map((item) => item.entry.identity)).size : 0;
   tables.push({ title: `Re-ID, CUHK03 val (${identities} identities; camera A queries vs camera B gallery)`, columns: ['mAP', 'top-1', 'queries'], rows: cuhk03Rows });
   tables.push({ title: 'Re-ID regression, MOT17-mini ground-truth boxes (first frame vs later frames)', columns: ['mAP', 'top-1', 'queries'], rows: motRows });
+  const aligned = !!loadedStudent && loadedStudent.manifest.alignedWith === teacher.manifest.id && loadedStudent.embeddingDimension === teacher.manifest.embedding?.dimension;
+  tables.push(
+    learningTargetsTable({
+      teacher: cuhk03ByKey.get('teacher'),
+      student: cuhk03ByKey.get('student'),
+      aligned,
+      references: [
+        { name: 'OSNet-x0.25 MSMT17 (reference)', embeddings: cuhk03ByKey.get('osnet') },
+        { name: 'HSV histogram (baseline)', embeddings: cuhk03ByKey.get('hsv') },
+      ],
+      ...(cuhk03Missing ? { skipped: cuhk03Missing } : {}),
+    }),
+  );
 
   // Speed.
   if (!options['no-speed']) tables.push(await speedTable(mot, student.dir, teacherDir));

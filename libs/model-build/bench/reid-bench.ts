@@ -8,7 +8,7 @@
 import { cropImage, type Box, type RgbImage } from '@person-search/model';
 import { decodeImage } from '@person-search/model/node';
 import { motReidSplit, type ReidCrop } from '../src/lib/evaluation/mot-ground-truth.js';
-import { retrievalMetrics, type RetrievalMetrics } from '../src/lib/evaluation/retrieval-metrics.js';
+import { retrievalMetrics, type LabelledEmbeddings, type RetrievalMetrics } from '../src/lib/evaluation/retrieval-metrics.js';
 import { hsvStripeHistogram } from '../src/lib/evaluation/hsv-histogram.js';
 import sharp from 'sharp';
 import { readFile } from 'node:fs/promises';
@@ -18,16 +18,27 @@ export type BoxEmbedder = (image: RgbImage, boxes: readonly Box[]) => Promise<Fl
 
 const wholeCrop = (crop: RgbCrop): Box => ({ x1: 0, y1: 0, x2: crop.width, y2: crop.height });
 
-export async function cuhk03Metrics(data: Cuhk03Crops, embed: BoxEmbedder): Promise<RetrievalMetrics> {
+export interface QueryGallery {
+  queries: LabelledEmbeddings;
+  gallery: LabelledEmbeddings;
+}
+
+/** Every CUHK03 query and gallery crop embedded whole (kept, so several metrics can share them). */
+export async function cuhk03Embeddings(data: Cuhk03Crops, embed: BoxEmbedder): Promise<QueryGallery> {
   const embedAll = async (items: Cuhk03Crops['queries']) => {
     const embeddings: Float32Array[] = [];
     for (const { crop } of items) embeddings.push(...(await embed(crop, [wholeCrop(crop)])));
     return embeddings;
   };
-  return retrievalMetrics(
-    { embeddings: await embedAll(data.queries), labels: data.queries.map((item) => item.entry.identity) },
-    { embeddings: await embedAll(data.gallery), labels: data.gallery.map((item) => item.entry.identity) },
-  );
+  return {
+    queries: { embeddings: await embedAll(data.queries), labels: data.queries.map((item) => item.entry.identity) },
+    gallery: { embeddings: await embedAll(data.gallery), labels: data.gallery.map((item) => item.entry.identity) },
+  };
+}
+
+export async function cuhk03Metrics(data: Cuhk03Crops, embed: BoxEmbedder): Promise<RetrievalMetrics> {
+  const { queries, gallery } = await cuhk03Embeddings(data, embed);
+  return retrievalMetrics(queries, gallery);
 }
 
 export async function mot17ReidMetrics(sequences: readonly MotSequence[], embed: BoxEmbedder): Promise<RetrievalMetrics> {

@@ -35,7 +35,7 @@ export interface DefaultModelResult {
   seconds: number;
 }
 
-/** The repository root, from this file's place in libs/model/src/lib/default-models. */
+/** The repository root, from this file's place in libs/model-build/src/lib/default-models. */
 const repoRoot = path.resolve(import.meta.dirname, '../../../../..');
 
 /** `MODELS_DIR` when set, else `<repo>/.models` (git-ignored). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecisionOfRanking, cosineSimilarityOf, retrievalMetrics } from './retrieval-metrics.js';
+import { averagePrecisionOfRanking, cosineSimilarityOf, retrievalMetrics, twoStageRetrievalMetrics } from './retrieval-metrics.js';
 
 const vector = (...values: number[]) => Float32Array.from(values);
 
@@ -64,5 +64,26 @@ describe('retrievalMetrics', () => {
     expect(() => retrievalMetrics({ embeddings: [vector(1)], labels: [] }, { embeddings: [], labels: [] })).toThrow(
       /queries: 1 embeddings but 0 labels/,
     );
+  });
+});
+
+describe('twoStageRetrievalMetrics', () => {
+  // Gallery a (positive), b, c. Stage 1 (student) ranks b, c, a; stage 2 (teacher) prefers a.
+  const labels = { queries: ['p'], gallery: ['p', 'x', 'y'] };
+  const student = {
+    queries: { embeddings: [vector(1, 0)], labels: labels.queries },
+    gallery: { embeddings: [vector(0, 1), vector(1, 0.1), vector(1, 0.5)], labels: labels.gallery },
+  };
+  const teacher = {
+    queries: { embeddings: [vector(0, 1)], labels: labels.queries },
+    gallery: { embeddings: [vector(0, 1), vector(1, 0), vector(1, 0.2)], labels: labels.gallery },
+  };
+
+  it('re-ranks only the stage-1 pool by the second embedding (hand-computed)', () => {
+    expect(retrievalMetrics(student.queries, student.gallery).meanAveragePrecision).toBeCloseTo(1 / 3, 6);
+    // Pool 3: the teacher sees a and puts it first.
+    expect(twoStageRetrievalMetrics(student, teacher, 3)).toEqual({ meanAveragePrecision: 1, top1: 1, evaluatedQueries: 1 });
+    // Pool 2: a (stage-1 rank 3) never reaches the teacher; it stays third.
+    expect(twoStageRetrievalMetrics(student, teacher, 2).meanAveragePrecision).toBeCloseTo(1 / 3, 6);
   });
 });

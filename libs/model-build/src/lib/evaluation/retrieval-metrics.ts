@@ -64,15 +64,44 @@ export function cosineSimilarityOf(a: Float32Array, b: Float32Array): number {
 export function retrievalMetrics(queries: LabelledEmbeddings, gallery: LabelledEmbeddings): RetrievalMetrics {
   assertAligned(queries, 'queries');
   assertAligned(gallery, 'gallery');
+  return metricsOfOrders(queries.labels, gallery.labels, (queryIndex) => rankByCosine(queries.embeddings[queryIndex]!, gallery.embeddings));
+}
+
+/**
+ * Two-stage search as the API runs it: stage 1 ranks the whole gallery by the
+ * first embedding (the student), the top `pool` are re-ranked by the second
+ * (the teacher), the rest keep their stage-1 order behind them. Both sets
+ * share labels and item order; their embeddings may live in different spaces.
+ */
+export function twoStageRetrievalMetrics(
+  stage1: { queries: LabelledEmbeddings; gallery: LabelledEmbeddings },
+  stage2: { queries: LabelledEmbeddings; gallery: LabelledEmbeddings },
+  pool: number,
+): RetrievalMetrics {
+  for (const [set, name] of [[stage1.queries, 'stage 1 queries'], [stage1.gallery, 'stage 1 gallery'], [stage2.queries, 'stage 2 queries'], [stage2.gallery, 'stage 2 gallery']] as const) assertAligned(set, name);
+  return metricsOfOrders(stage1.queries.labels, stage1.gallery.labels, (queryIndex) => {
+    const first = rankByCosine(stage1.queries.embeddings[queryIndex]!, stage1.gallery.embeddings);
+    const head = first.slice(0, pool);
+    const teacherSimilarities = new Map(head.map((galleryIndex) => [galleryIndex, cosineSimilarityOf(stage2.queries.embeddings[queryIndex]!, stage2.gallery.embeddings[galleryIndex]!)]));
+    head.sort((a, b) => teacherSimilarities.get(b)! - teacherSimilarities.get(a)! || first.indexOf(a) - first.indexOf(b));
+    return [...head, ...first.slice(pool)];
+  });
+}
+
+/** Gallery indices by descending cosine with the query (ties keep gallery order). */
+function rankByCosine(query: Float32Array, gallery: readonly Float32Array[]): number[] {
+  const similarities = gallery.map((galleryEmbedding) => cosineSimilarityOf(query, galleryEmbedding));
+  return similarities.map((_, index) => index).sort((a, b) => similarities[b]! - similarities[a]! || a - b);
+}
+
+function metricsOfOrders(queryLabels: readonly string[], galleryLabels: readonly string[], orderOf: (queryIndex: number) => number[]): RetrievalMetrics {
   let averagePrecisionSum = 0;
   let top1Hits = 0;
   let evaluatedQueries = 0;
-  queries.embeddings.forEach((queryEmbedding, queryIndex) => {
-    const queryLabel = queries.labels[queryIndex];
-    if (!gallery.labels.includes(queryLabel!)) return;
-    const similarities = gallery.embeddings.map((galleryEmbedding) => cosineSimilarityOf(queryEmbedding, galleryEmbedding));
-    const order = similarities.map((_, index) => index).sort((a, b) => similarities[b]! - similarities[a]! || a - b);
-    const isPositiveByRank = order.map((galleryIndex) => gallery.labels[galleryIndex] === queryLabel);
+  queryLabels.forEach((queryLabel, queryIndex) => {
+    if (!galleryLabels.includes(queryLabel)) return;
+    const order = orderOf(queryIndex);
+    const isPositiveByRank = order.map((galleryIndex) => galleryLabels[galleryIndex] === queryLabel);
     averagePrecisionSum += averagePrecisionOfRanking(isPositiveByRank);
     if (isPositiveByRank[0]) top1Hits += 1;
     evaluatedQueries += 1;
