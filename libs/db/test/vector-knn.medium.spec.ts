@@ -86,6 +86,12 @@ describe.each(backends)('vector storage and exact KNN on $name', (backend) => {
     await testDatabase?.drop();
   });
 
+  it('indexes student vectors only (teacher vectors are read by id, never searched)', async () => {
+    expect(await registerModel(database, TEACHER.id, 'teacher', TEACHER.dimension)).toBe('');
+    const indexes = await database.asSystem((tx) => tx.$queryRaw<{ name: string }[]>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'detections' AND indexname LIKE '%hnsw'`);
+    expect(indexes.map((index) => index.name)).toEqual([expect.stringMatching(/^detections_student_knn_student_\w+_hnsw$/)]);
+  });
+
   it('stores embeddings and reads them back unchanged (float32)', async () => {
     const sample = storedA[17]!;
     const [row] = await database.withTenant(a.tenantId, (tx) =>

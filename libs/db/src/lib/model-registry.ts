@@ -1,6 +1,6 @@
-// Registration of embedding models: a row in the global `models` registry plus
-// the model's cosine HNSW index, both done by the SQL function
-// register_embedding_model() (see the init migration) as the table owner.
+// Registration of embedding models: a row in the global `models` registry plus,
+// for a student, the model's cosine HNSW index, both done by the SQL function
+// register_embedding_model() (see the migrations) as the table owner.
 import type { Database } from './open-database';
 
 export interface EmbeddingModelRegistration {
@@ -16,12 +16,13 @@ export interface EmbeddingModelRegistration {
 
 /**
  * Registers a model (idempotent; a new version or sha256 updates the row, a
- * changed role or dimension is refused) and returns the name of its HNSW index.
- * Creating the index scans the detections table once, under a write lock.
+ * changed role or dimension is refused) and returns the name of its HNSW index:
+ * students only (null for a teacher, whose vectors are read by id, never
+ * searched). Creating the index scans the detections table once, under a write lock.
  */
-export async function registerEmbeddingModel(database: Database, model: EmbeddingModelRegistration): Promise<{ indexName: string }> {
+export async function registerEmbeddingModel(database: Database, model: EmbeddingModelRegistration): Promise<{ indexName: string | null }> {
   const [row] = await database.asSystem(
-    (tx) => tx.$queryRaw<{ index_name: string }[]>`
+    (tx) => tx.$queryRaw<{ index_name: string | null }[]>`
       SELECT register_embedding_model(${model.id}, ${model.version}, ${model.role}::model_role, ${model.dimension}::integer, ${model.sha256}) AS index_name`,
   );
   if (!row) throw new Error(`register_embedding_model returned no row for ${model.id}`);

@@ -13,9 +13,10 @@ export interface SeededTenant {
   auditId: string;
 }
 
+/** Registers a model; returns its HNSW index name ('' for a teacher: teacher vectors get no index). */
 export async function registerModel(database: Database, id: string, role: 'student' | 'teacher', dimension: number): Promise<string> {
   const { indexName } = await registerEmbeddingModel(database, { id, version: '1.0.0', role, dimension, sha256: '0'.repeat(64) });
-  return indexName;
+  return indexName ?? '';
 }
 
 export async function seedTenant(database: Database, name: string, studentModelId: string, embedding: number[]): Promise<SeededTenant> {

@@ -1,5 +1,6 @@
 // Teacher vectors for stored detections: group the boxes by frame, decode each
-// frame once, embed its crops in one batch. Used by the worker and by search
+// frame once (the next one while the teacher runs on the current), embed its
+// crops in one batch. Used by the worker and by search
 // (for candidates the worker has not reached yet).
 import type { RgbImage } from '@person-search/model';
 import { decodeImage } from '@person-search/model/node';
@@ -56,16 +57,28 @@ export async function embedStoredCrops(
   for (const crop of crops) byImage.set(crop.imageBlobSha256, [...(byImage.get(crop.imageBlobSha256) ?? []), crop]);
   const outcomes: CropOutcome[] = [];
   const { deadline } = options;
-  // Frames one after another: inference is CPU-bound, parallel frames only add memory.
-  for (const [sha256, group] of byImage) {
-    if (deadline !== undefined && performance.now() >= deadline) {
-      group.forEach((crop) => outcomes.push({ id: crop.id, skipped: true }));
-      continue;
+  const frames = [...byImage];
+  const decode = (sha256: string): Promise<RgbImage> => {
+    const known = options.decoded?.get(sha256);
+    const decoding = known ? Promise.resolve(known) : deps.blobs.read(tenantId, sha256).then((bytes) => decodeImage(bytes, { maxPixels: deps.maxPixels }));
+    decoding.catch(() => undefined); // a prefetched frame's failure is reported when its turn comes
+    return decoding;
+  };
+  // Frames one after another through the teacher (CPU-bound: parallel frames only add memory), but
+  // the next frame decodes (libuv threads) while the teacher runs on this one.
+  let next = frames.length > 0 ? decode(frames[0]![0]) : null;
+  for (const [index, [, group]] of frames.entries()) {
+    if (!next || (deadline !== undefined && performance.now() >= deadline)) {
+      // Out of time: this frame and every later one are skipped.
+      for (const [, rest] of frames.slice(index)) rest.forEach((crop) => outcomes.push({ id: crop.id, skipped: true }));
+      break;
     }
+    const current = next;
+    next = index + 1 < frames.length ? decode(frames[index + 1]![0]) : null;
     try {
       const embeddings = await withinDeadline(
         (async () => {
-          const image = options.decoded?.get(sha256) ?? (await decodeImage(await deps.blobs.read(tenantId, sha256), { maxPixels: deps.maxPixels }));
+          const image = await current;
           const started = performance.now();
           const result = await teacher.embedCrops(image, group.map((crop) => crop.box));
           deps.metrics.inferenceSeconds.observe({ model: teacher.manifest.id, kind: 'teacher' }, (performance.now() - started) / 1000);
@@ -73,7 +86,7 @@ export async function embedStoredCrops(
         })(),
         deadline,
       );
-      group.forEach((crop, index) => outcomes.push({ id: crop.id, embedding: embeddings[index]! }));
+      group.forEach((crop, i) => outcomes.push({ id: crop.id, embedding: embeddings[i]! }));
     } catch (error) {
       if (error instanceof BudgetExceeded) group.forEach((crop) => outcomes.push({ id: crop.id, skipped: true }));
       else group.forEach((crop) => outcomes.push({ id: crop.id, error: error as Error }));

@@ -1,0 +1,129 @@
+// Ingest and teacher-worker parts of `npm run bench:search`: ingestFrame
+// through GraphQL with 1, 4 and 16 concurrent clients against the same inserts
+// made directly (repository statements, no HTTP/GraphQL/validation) at the same
+// concurrency, with a row-count check; and the teacher worker's crops/s against
+// the same frames decoded and embedded in-process (model only).
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { embeddingToBase64 } from '@person-search/model';
+import { decodeImage } from '@person-search/model/node';
+import { IngestFrameDocument } from '@person-search/schema';
+import sharp from 'sharp';
+import { repoRoot } from '../src/lib/config.js';
+import { ApiClient } from '../src/lib/demo/api-client.js';
+import { readMotDataset } from '../src/lib/evaluation/person-search-datasets.js';
+import { insertDetections } from '../src/lib/repositories/detections-repository.js';
+import { insertImage } from '../src/lib/repositories/images-repository.js';
+import { BENCH_STUDENT_ID, clusteredVector, DIMENSION, loadTenant, random, retryReset, startBenchApi } from './search-bench-data.js';
+import type { Cell, Section } from './results-report.js';
+
+const PER_FRAME = 10;
+
+/** Runs `count` jobs with `clients` workers; returns seconds. */
+async function concurrently(count: number, clients: number, job: (index: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (next < count) await job(next++);
+  }));
+  return (performance.now() - started) / 1000;
+}
+
+export async function benchIngest(backend: 'pglite' | 'postgres', adminUrl: string | null, frames: number): Promise<Section> {
+  const bench = await startBenchApi(adminUrl);
+  const rows: Record<string, Cell>[] = [];
+  try {
+    const tenant = await loadTenant(bench, 'ingest', 0, 3);
+    const client = new ApiClient(bench.server.url, tenant.adminKey);
+    const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 90, g: 120, b: 150 } } }).jpeg().toBuffer();
+    const { blobId } = await retryReset(() => client.putBlob(jpeg, 'image/jpeg'));
+    const next = random(5);
+    const vectors = Array.from({ length: 200 }, (_, i) => clusteredVector(i, next));
+    const detections = (frame: number) => Array.from({ length: PER_FRAME }, (_, i) => ({ box: { x1: 10 + i * 50, y1: 20, x2: 50 + i * 50, y2: 200 }, score: 0.9, embedding: vectors[(frame * PER_FRAME + i) % vectors.length]! }));
+    const capturedAt = (frame: number) => new Date(Date.UTC(2026, 1, 1, 0, 0, frame));
+    let expected = 0;
+    for (const clients of [1, 4, 16]) {
+      const api = await concurrently(frames, clients, async (frame) => {
+        await client.graphql(IngestFrameDocument, {
+          input: {
+            idempotencyKey: `api-${clients}-${frame}`, galleryId: tenant.galleries[0]!, blobId, capturedAt: capturedAt(frame).toISOString(), modelId: BENCH_STUDENT_ID,
+            detections: detections(frame).map((d) => ({ ...d, embedding: embeddingToBase64(d.embedding) })),
+          },
+        });
+      });
+      const direct = await concurrently(frames, clients, async (frame) => {
+        await bench.app.db.withTenant(tenant.tenantId, async (tx) => {
+          const image = await insertImage(tx, tenant.tenantId, {
+            id: crypto.randomUUID(), galleryId: tenant.galleries[0]!, deviceId: null, idempotencyKey: `direct-${clients}-${frame}`, blobSha256: blobId,
+            contentType: 'image/jpeg', width: 640, height: 480, bytes: jpeg.length, capturedAt: capturedAt(frame),
+          });
+          await insertDetections(tx, tenant.tenantId, image, BENCH_STUDENT_ID, detections(frame).map((d) => ({ ...d, id: crypto.randomUUID() })));
+        });
+      });
+      expected += 2 * frames * PER_FRAME;
+      const [{ count }] = await bench.app.db.withTenant(tenant.tenantId, (tx) => tx.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM detections`) as [{ count: number }];
+      const apiRate = (frames * PER_FRAME) / api;
+      const directRate = (frames * PER_FRAME) / direct;
+      rows.push({ backend, clients, 'API detections/s': Math.round(apiRate), 'direct detections/s (baseline)': Math.round(directRate), ratio: apiRate / directRate, target: '≥ 0.9', 'row count': `${count}/${expected}${count === expected ? ' ok' : ' MISMATCH'}` });
+    }
+  } finally {
+    await bench.close();
+  }
+  return { title: `Ingest: ingestFrame (${PER_FRAME} detections of ${DIMENSION}-d, ${frames} frames per level) vs the same inserts made directly`, rows };
+}
+
+/** `batchSize`: WORKER_BATCH_SIZE for this run (rows claimed per batch). */
+export async function benchWorker(batchSize: number): Promise<Section> {
+  const title = `Teacher worker (default teacher, MOT17-mini frames, PGlite, WORKER_BATCH_SIZE ${batchSize}) vs decode + embed of the same frames in-process`;
+  const teacherDir = path.join(process.env.MODELS_DIR ?? path.join(repoRoot, '.models'), 'default-teacher');
+  const motDir = path.resolve(repoRoot, '../shared/data/mot17-mini/train');
+  const missing = [teacherDir, motDir].filter((p) => !existsSync(p));
+  if (missing.length > 0) return { title, rows: [{ skipped: `missing ${missing.join(', ')}` }] };
+  const bench = await startBenchApi(null, { WORKER_BATCH_SIZE: String(batchSize) }, teacherDir);
+  try {
+    const tenant = await loadTenant(bench, 'worker', 0, 4);
+    const client = new ApiClient(bench.server.url, tenant.adminKey);
+    const dataset = await readMotDataset(motDir, { galleryFrames: 3 });
+    const frames: { bytes: Buffer; boxes: { x1: number; y1: number; x2: number; y2: number }[] }[] = [];
+    const next = random(11);
+    for (const [index, image] of dataset.images.entries()) {
+      const bytes = await readFile(image.file);
+      const { blobId, width, height } = await retryReset(() => client.putBlob(bytes, 'image/jpeg'));
+      const boxes = image.people.slice(0, 30).map(({ box }) => ({ x1: Math.max(0, box.x1), y1: Math.max(0, box.y1), x2: Math.min(width, box.x2), y2: Math.min(height, box.y2) })).filter((b) => b.x2 - b.x1 > 4 && b.y2 - b.y1 > 4);
+      frames.push({ bytes, boxes });
+      await client.graphql(IngestFrameDocument, {
+        input: {
+          idempotencyKey: `worker-${index}`, galleryId: tenant.galleries[0]!, blobId, capturedAt: new Date(Date.UTC(2026, 2, 1, 0, 0, index)).toISOString(), modelId: BENCH_STUDENT_ID,
+          detections: boxes.map((box) => ({ box, score: 0.9, embedding: embeddingToBase64(clusteredVector(index, next)) })),
+        },
+      });
+    }
+    const crops = frames.reduce((sum, frame) => sum + frame.boxes.length, 0);
+    const teacher = await bench.app.models.teacherSession();
+    await teacher.embedCrops(await decodeImage(frames[0]!.bytes), frames[0]!.boxes.slice(0, 1)); // warm-up
+    let started = performance.now();
+    while ((await bench.app.worker.runOnce()) > 0);
+    const workerSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    const decoded = [];
+    for (const frame of frames) {
+      const image = await decodeImage(frame.bytes);
+      decoded.push(image);
+      await teacher.embedCrops(image, frame.boxes);
+    }
+    const modelSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    for (const [i, frame] of frames.entries()) await teacher.embedCrops(decoded[i]!, frame.boxes);
+    const embedSeconds = (performance.now() - started) / 1000;
+    return {
+      title,
+      rows: [{
+        'batch size': batchSize, frames: frames.length, crops, 'worker crops/s': Math.round(crops / workerSeconds), 'decode+embed crops/s (baseline)': Math.round(crops / modelSeconds),
+        ratio: modelSeconds / workerSeconds, target: '≥ 0.8', 'embed-only crops/s': Math.round(crops / embedSeconds),
+      }],
+    };
+  } finally {
+    await bench.close();
+  }
+}

@@ -1,0 +1,223 @@
+// `npm run bench:search`: stage-1 search, GraphQL search, ingest and the teacher
+// worker, each beside its target (issue 10) and a baseline measured in the
+// same run, on PGlite and Postgres. Prints tables; writes
+// bench/results/search.{json,svg}. `--help` for sizes and options.
+import { parseArgs } from 'node:util';
+import type { DatabaseTransaction } from '@person-search/db';
+import { embeddingToBase64 } from '@person-search/model';
+import { SearchPersonDocument } from '@person-search/schema';
+import { ApiClient } from '../src/lib/demo/api-client.js';
+import { annSettingsSql, nearestStudentNeighbours, nearestStudentNeighboursSql, type AnnCandidate, type AnnFilter } from '../src/lib/repositories/detections-repository.js';
+import { benchIngest, benchWorker } from './search-bench-ingest.js';
+import { BENCH_STUDENT_ID, buildStudentIndex, DAY_MS, DIMENSION, dropStudentIndex, loadTenant, random, retryReset, START, startBenchApi, type BenchEnvironment, type LoadedTenant } from './search-bench-data.js';
+import { barsSvg, printSection, writeResults, type Cell, type Section } from './results-report.js';
+
+const HELP = `Usage: npm run bench:search [-- options]
+
+  --sizes <n,n>         rows per tenant (two tenants), default 10000 (e.g. 10000,100000; 1000000 on Postgres)
+  --backends <list>     pglite,postgres (default both; Postgres needs BENCH_DATABASE_URL or TEST_DATABASE_URL,
+                        a role that may CREATE DATABASE, with pgvector in template1)
+  --pglite-max <n>      largest size PGlite is asked to hold (default 100000)
+  --queries <n>         queries per measurement (default 20)
+  --ingest-frames <n>   frames per ingest level (default 120; 10 detections each)
+  --maintenance-work-mem <size>  for the HNSW build (default 1GB on Postgres, 256MB on PGlite)
+  --skip-ingest, --skip-worker
+Writes bench/results/search.{json,svg}.`;
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000' }, backends: { type: 'string', default: 'pglite,postgres' }, 'pglite-max': { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '20' }, 'ingest-frames': { type: 'string', default: '120' }, 'maintenance-work-mem': { type: 'string' },
+    'skip-ingest': { type: 'boolean', default: false }, 'skip-worker': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const sizes = args.sizes!.split(',').map(Number);
+const queryCount = Number(args.queries);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null;
+const sections: Section[] = [];
+const emit = (section: Section) => {
+  printSection(section);
+  sections.push(section);
+};
+
+/** Peak resident set size, sampled while the bench runs. */
+let peakRss = 0;
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+const mib = (bytes: number) => Math.round(bytes / 1048576);
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length - 1) * p))] ?? 0;
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** recall@k of `got` against the exact list, a hit counting if it is as similar as the k-th true neighbour (float ties). */
+function recallAt(k: number, got: AnnCandidate[], exact: AnnCandidate[]): number {
+  const n = Math.min(k, exact.length);
+  if (n === 0) return 1;
+  const floor = exact[n - 1]!.similarity - 1e-6;
+  const truth = new Map(exact.map((c) => [c.id, c.similarity]));
+  return got.slice(0, n).filter((c) => (truth.get(c.id) ?? -2) >= floor).length / n;
+}
+
+function filtersOf(tenant: LoadedTenant): { name: string; filter: Partial<AnnFilter> }[] {
+  return [
+    { name: 'none', filter: {} },
+    { name: '1 gallery (33%)', filter: { galleryIds: [tenant.galleries[1]!] } },
+    { name: '10 days (10%)', filter: { capturedAfter: new Date(START + 40 * DAY_MS), capturedBefore: new Date(START + 50 * DAY_MS - 1) } },
+    { name: '1 day (1%)', filter: { capturedAfter: new Date(START + 40 * DAY_MS), capturedBefore: new Date(START + 41 * DAY_MS - 1) } },
+  ];
+}
+
+function queryVectors(tenant: LoadedTenant): Float32Array[] {
+  const next = random(99);
+  return Array.from({ length: queryCount }, (_, i) => {
+    const base = tenant.samples[(i * 7) % tenant.samples.length]!;
+    const vector = base.map((value) => value + (next() * 2 - 1) * 0.05);
+    const norm = Math.hypot(...vector);
+    return vector.map((value) => value / norm);
+  });
+}
+
+type Mode = 'auto' | 'hnsw' | 'exact';
+async function runStage1(tx: DatabaseTransaction, tenant: LoadedTenant, query: Float32Array, filter: AnnFilter, limit: number, mode: Mode) {
+  if (mode === 'auto') return nearestStudentNeighbours(tx, tenant.tenantId, query, filter, limit);
+  if (mode === 'hnsw') await tx.$queryRaw(annSettingsSql(limit));
+  return { candidates: await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenant.tenantId, query, filter, limit, mode)), plan: mode, admittedRows: -1 };
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
+}
+
+async function benchStage1(bench: BenchEnvironment, tenant: LoadedTenant, rows: number): Promise<void> {
+  const db = bench.app.db;
+  const queries = queryVectors(tenant);
+  const base: AnnFilter = { modelId: BENCH_STUDENT_ID, dimension: DIMENSION, galleryIds: null, capturedAfter: null, capturedBefore: null, excludeDetectionId: null };
+  const table: Record<string, Cell>[] = [];
+  for (const { name, filter: partial } of filtersOf(tenant)) {
+    const filter = { ...base, ...partial };
+    const exact: AnnCandidate[][] = [];
+    const results: Record<Mode, { ms: number[]; recall: number[]; short: number; plans: Set<string> }> = {
+      exact: { ms: [], recall: [], short: 0, plans: new Set() }, hnsw: { ms: [], recall: [], short: 0, plans: new Set() }, auto: { ms: [], recall: [], short: 0, plans: new Set() },
+    };
+    for (const mode of ['exact', 'hnsw', 'auto'] as const) {
+      for (const [q, query] of queries.entries()) {
+        const { ms, value } = await timed(() => db.withTenant(tenant.tenantId, (tx) => runStage1(tx, tenant, query, filter, 200, mode)));
+        if (mode === 'exact') exact[q] = value.candidates;
+        const r = results[mode];
+        r.ms.push(ms);
+        r.recall.push(recallAt(20, value.candidates, exact[q]!));
+        if (value.candidates.length < exact[q]!.length) r.short++;
+        r.plans.add(value.plan);
+      }
+    }
+    for (const mode of ['exact', 'hnsw', 'auto'] as const) {
+      const r = results[mode];
+      table.push({
+        backend: bench.backend, 'rows/tenant': rows, filter: name, stage1: mode === 'auto' ? `chosen (${[...r.plans].join('+')})` : mode,
+        'p50 ms': round2(percentile(r.ms, 0.5)), 'p95 ms': round2(percentile(r.ms, 0.95)), 'recall@20 min': r.recall.length ? Math.min(...r.recall) : null,
+        'recall@20 mean': r.recall.reduce((a, b) => a + b, 0) / r.recall.length, 'short pools': r.short,
+        target: mode === 'auto' ? 'recall min ≥ 0.99, ≤ exact' : 'baseline',
+      });
+    }
+  }
+  emit({ title: `Stage 1 (SQL in a tenant transaction, pool 200, ${queryCount} queries): exact vs HNSW vs the chosen plan`, rows: table });
+
+  // ef_search sweep (unfiltered top-20) and iterative scan modes (10-day filter, pool 200).
+  const sweep: Record<string, Cell>[] = [];
+  const exactTop = await Promise.all(queries.map((query) => db.withTenant(tenant.tenantId, (tx) => runStage1(tx, tenant, query, base, 20, 'exact'))));
+  for (const ef of [20, 40, 100, 200, 400]) {
+    const ms: number[] = [];
+    const recall: number[] = [];
+    for (const [q, query] of queries.entries()) {
+      const { ms: elapsed, value } = await timed(() => db.withTenant(tenant.tenantId, async (tx) => {
+        await tx.$queryRaw`SELECT set_config('hnsw.ef_search', ${String(ef)}, true)`;
+        return tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenant.tenantId, query, base, 20, 'hnsw'));
+      }));
+      ms.push(elapsed);
+      recall.push(recallAt(20, value, exactTop[q]!.candidates));
+    }
+    sweep.push({ backend: bench.backend, 'rows/tenant': rows, setting: `ef_search ${ef}`, filter: 'none', 'p50 ms': round2(percentile(ms, 0.5)), 'recall@20 min': Math.min(...recall), 'recall@20 mean': recall.reduce((a, b) => a + b, 0) / recall.length, 'returned mean': 20 });
+  }
+  const tenDays = { ...base, ...filtersOf(tenant)[2]!.filter };
+  const exactTen = await Promise.all(queries.map((query) => db.withTenant(tenant.tenantId, (tx) => runStage1(tx, tenant, query, tenDays, 200, 'exact'))));
+  for (const mode of ['off', 'relaxed_order', 'strict_order']) {
+    const ms: number[] = [];
+    const recall: number[] = [];
+    const returned: number[] = [];
+    for (const [q, query] of queries.entries()) {
+      const { ms: elapsed, value } = await timed(() => db.withTenant(tenant.tenantId, async (tx) => {
+        await tx.$queryRaw`SELECT set_config('hnsw.ef_search', '200', true), set_config('hnsw.iterative_scan', ${mode}, true)`;
+        return tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenant.tenantId, query, tenDays, 200, 'hnsw'));
+      }));
+      ms.push(elapsed);
+      recall.push(recallAt(20, value, exactTen[q]!.candidates));
+      returned.push(value.length);
+    }
+    sweep.push({ backend: bench.backend, 'rows/tenant': rows, setting: `iterative_scan ${mode}`, filter: '10 days', 'p50 ms': round2(percentile(ms, 0.5)), 'recall@20 min': Math.min(...recall), 'recall@20 mean': recall.reduce((a, b) => a + b, 0) / recall.length, 'returned mean': returned.reduce((a, b) => a + b, 0) / returned.length });
+  }
+  emit({ title: 'HNSW settings: ef_search (top-20, unfiltered) and iterative scan (pool 200, 10-day filter)', rows: sweep });
+
+  // Through GraphQL (HTTP, auth, one transaction), student only: the targets are ≤ 20 ms unfiltered, ≤ 25 ms filtered at 1M.
+  const client = new ApiClient(bench.server.url, tenant.adminKey);
+  const gql: Record<string, Cell>[] = [];
+  for (const { name, filter } of filtersOf(tenant)) {
+    const ms: number[] = [];
+    const annMs: number[] = [];
+    const plans = new Set<string>();
+    for (const query of queries) {
+      const { ms: elapsed, value } = await timed(() => retryReset(() => client.graphql(SearchPersonDocument, {
+        input: {
+          query: { embedding: { modelId: BENCH_STUDENT_ID, embedding: embeddingToBase64(query) } }, topK: 20, candidatePool: 200, rerank: false,
+          galleryIds: filter.galleryIds ? [...filter.galleryIds] : null, capturedAfter: filter.capturedAfter?.toISOString() ?? null, capturedBefore: filter.capturedBefore?.toISOString() ?? null,
+        },
+      })));
+      ms.push(elapsed);
+      annMs.push(value.searchPerson.stats.annMs);
+      plans.add(value.searchPerson.stats.annPlan);
+    }
+    gql.push({ backend: bench.backend, 'rows/tenant': rows, filter: name, plan: [...plans].join('+'), 'p50 ms': round2(percentile(ms, 0.5)), 'p95 ms': round2(percentile(ms, 0.95)), 'stats.annMs p50': round2(percentile(annMs, 0.5)), target: name === 'none' ? '≤ 20 ms at 1M' : '≤ 25 ms at 1M' });
+  }
+  emit({ title: 'searchPerson through GraphQL (embedding query, no re-rank, top 20 of 200)', rows: gql });
+}
+
+const summary: Record<string, Cell>[] = [];
+try {
+  for (const backend of args.backends!.split(',') as ('pglite' | 'postgres')[]) {
+    if (backend === 'postgres' && !adminUrl) {
+      console.log('\npostgres: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
+      continue;
+    }
+    for (const rows of sizes) {
+      if (backend === 'pglite' && rows > Number(args['pglite-max'])) {
+        console.log(`\npglite: ${rows} rows/tenant skipped (above --pglite-max)`);
+        continue;
+      }
+      const bench = await startBenchApi(backend === 'postgres' ? adminUrl : null);
+      try {
+        await dropStudentIndex(bench);
+        const load = await timed(async () => [await loadTenant(bench, `bench-a-${rows}`, rows, 1), await loadTenant(bench, `bench-b-${rows}`, rows, 2)]);
+        const memory = args['maintenance-work-mem'] ?? (backend === 'postgres' ? '1GB' : '256MB');
+        const buildSeconds = await buildStudentIndex(bench, memory);
+        summary.push({ backend, 'rows/tenant': rows, 'load s (2 tenants, no index)': round2(load.ms / 1000), 'load rows/s': Math.round((2 * rows) / (load.ms / 1000)), 'HNSW build s': round2(buildSeconds), maintenance_work_mem: memory, 'build target': '≤ 600 s at 1M' });
+        console.log(`\n${backend} ${rows} rows/tenant: loaded in ${(load.ms / 1000).toFixed(1)} s, HNSW build ${buildSeconds.toFixed(1)} s (maintenance_work_mem ${memory})`);
+        await benchStage1(bench, load.value[0]!, rows);
+      } finally {
+        await bench.close();
+      }
+    }
+    if (!args['skip-ingest']) emit(await benchIngest(backend, backend === 'postgres' ? adminUrl : null, Number(args['ingest-frames'])));
+  }
+  if (!args['skip-worker']) for (const batchSize of [16, 64]) emit(await benchWorker(batchSize));
+} finally {
+  clearInterval(rssTimer);
+}
+emit({ title: 'Load and index build', rows: summary });
+emit({ title: 'Process', rows: [{ 'peak RSS MiB (bench + API + PGlite in one process)': mib(peakRss) }] });
+const stage1 = sections.filter((section) => section.title.startsWith('Stage 1')).flatMap((section) => section.rows);
+const files = writeResults('search', { sizes, sections }, barsSvg('stage-1 p50 ms (pool 200)', stage1.map((row) => ({ label: `${row.backend} ${row['rows/tenant']} ${row.filter} ${row.stage1}`, value: Number(row['p50 ms']) }))));
+console.log(`\nwrote ${files.join(', ')}`);
