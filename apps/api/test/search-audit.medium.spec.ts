@@ -6,7 +6,17 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateApiKeyDocument, CreateGalleryDocument, IngestFrameDocument, SearchAuditLogDocument, SearchPersonDocument, ViewerDocument } from '@person-search/schema';
+import {
+  CreateApiKeyDocument,
+  CreateDeviceEnrolmentDocument,
+  CreateGalleryDocument,
+  EnrolDeviceDocument,
+  IngestFrameDocument,
+  RegisterDeviceDocument,
+  SearchAuditLogDocument,
+  SearchPersonDocument,
+  ViewerDocument,
+} from '@person-search/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
 import { oneDetectionFrame } from './support/frame-input.js';
@@ -64,6 +74,16 @@ describe.each(backends())('search audit (%s)', (backend) => {
     expect(scoped).toMatchObject({ actorKeyId: await keyId(scopedSearch), galleryIds: [a.galleryId], outcome: 'OK' });
   });
 
+  it('records an enrolled device as the searcher when it searches with its access token', async () => {
+    const device = await server.gql(RegisterDeviceDocument, { input: { name: 'search kiosk', role: 'SEARCH', galleryIds: [a.galleryId] } }, a.admin);
+    const deviceId = device.data!.registerDevice.id;
+    const enrolment = await server.gql(CreateDeviceEnrolmentDocument, { input: { deviceId } }, a.admin);
+    const session = await server.gql(EnrolDeviceDocument, { code: enrolment.data!.createDeviceEnrolment.code }, undefined);
+    expect((await search(aDetectionId, session.data!.enrolDevice.accessToken)).errors).toBeUndefined();
+    const [newest] = await auditRows(a.admin);
+    expect(newest).toMatchObject({ actorKeyId: null, deviceId, galleryIds: [a.galleryId], outcome: 'OK' });
+  });
+
   it('shows a scoped admin only searches within its scope, and refuses other roles', async () => {
     expect((await search(aDetectionId, a.search, [aOtherGallery])).errors).toBeUndefined();
     const visible = await auditRows(scopedAdmin);
@@ -82,7 +102,8 @@ describe.each(backends())('search audit (%s)', (backend) => {
     const bSearchKey = await keyId(b.search);
     expect(bRows.map((row) => [row.actorKeyId, row.outcome])).toEqual([[bSearchKey, 'NOT_FOUND'], [bSearchKey, 'OK']]);
     const aKeys = new Set(await Promise.all([a.search, a.device, scopedSearch].map(keyId)));
-    expect((await auditRows(a.admin)).every((row) => aKeys.has(row.actorKeyId!))).toBe(true);
+    // A's rows name A's keys, or (the kiosk test above) A's device.
+    expect((await auditRows(a.admin)).every((row) => (row.actorKeyId ? aKeys.has(row.actorKeyId) : row.deviceId !== null))).toBe(true);
 
     const underRls = await server.app.db.withTenant(b.tenantId, (tx) => tx.searchAuditEntry.findMany());
     expect(underRls.map((row) => row.tenantId)).toEqual([b.tenantId, b.tenantId]);
