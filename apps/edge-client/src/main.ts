@@ -39,7 +39,8 @@ new MutationObserver(() => {
 document.body.append(kiosk);
 
 // Offline start: the worker caches this page, its scripts and the ORT runtime (see src/sw/).
-if ('serviceWorker' in navigator && import.meta.env.PROD) {
+// Not under the dev server (no sw.js there). MODE, not PROD: PROD follows NODE_ENV, which a test runner sets.
+if ('serviceWorker' in navigator && import.meta.env.MODE !== 'development') {
   navigator.serviceWorker.register(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL }).catch((error: unknown) => {
     console.warn(`Offline start unavailable: ${error instanceof Error ? error.message : String(error)}`);
   });

@@ -17,6 +17,10 @@ const READY_TIMEOUT_MS = 180_000;
 export interface ApiProcess {
   url: string;
   operatorToken: string;
+  /** Ends the process but keeps its data: an outage, for the kiosk. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data (after stop()). */
+  restart(): Promise<void>;
   gql<T, V>(document: TypedDocumentNode<T, V>, variables: V, credential: string): Promise<T>;
   close(): Promise<void>;
 }
@@ -25,11 +29,10 @@ export function missingApiReason(): string | null {
   return existsSync(API_MAIN) ? null : `the API entry ${path.relative(REPO_ROOT, API_MAIN)} is missing`;
 }
 
-export async function startApiProcess(env: Record<string, string> = {}): Promise<ApiProcess> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'edge-client-api-'));
+async function spawnApi(dataDir: string, port: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', API_MAIN], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, OPERATOR_TOKEN, LOG_LEVEL: 'warn', WORKER_POLL_MS: '250', ...env },
+    env: { ...process.env, PORT: port, HOST: '127.0.0.1', DATA_DIR: dataDir, OPERATOR_TOKEN, LOG_LEVEL: 'warn', WORKER_POLL_MS: '250', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -53,9 +56,28 @@ export async function startApiProcess(env: Record<string, string> = {}): Promise
   // Keep draining the pipes so the child never blocks on a full buffer.
   child.stdout!.resume();
   child.stderr!.resume();
+  return { child, url };
+}
 
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+export async function startApiProcess(env: Record<string, string> = {}): Promise<ApiProcess> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'edge-client-api-'));
+  let { child, url } = await spawnApi(dataDir, '0', env);
   return {
     url,
+    async stop() {
+      await stopChild(child);
+    },
+    async restart() {
+      ({ child } = await spawnApi(dataDir, new URL(url).port, env));
+    },
     operatorToken: OPERATOR_TOKEN,
     async gql(document, variables, credential) {
       const response = await fetch(`${url}/graphql`, {
@@ -68,12 +90,7 @@ export async function startApiProcess(env: Record<string, string> = {}): Promise
       return body.data as never;
     },
     async close() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await stopChild(child);
       await rm(dataDir, { recursive: true, force: true });
     },
   };

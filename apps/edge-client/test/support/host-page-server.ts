@@ -21,6 +21,8 @@ export interface HostPageOptions {
   attributes: KioskAttributes;
   /** Send COOP/COEP so the page (and the element's WASM threads) are cross-origin isolated. */
   isolated: boolean;
+  /** The whole page instead of hostPageHtml (e.g. a host layout with margins, or a retrying loader). */
+  html?: string;
 }
 
 function escapeAttribute(value: string): string {
@@ -44,7 +46,7 @@ export function hostPageHtml(apiUrl: string, attributes: KioskAttributes): strin
 
 export async function startHostPageServer(options: HostPageOptions): Promise<HostPageServer> {
   const requestedPaths: string[] = [];
-  const html = hostPageHtml(options.apiUrl, options.attributes);
+  const html = options.html ?? hostPageHtml(options.apiUrl, options.attributes);
   // Deep page path: an asset wrongly resolved against the page would land under /shop/ here.
   const pagePath = '/shop/entrance.html';
   const server: Server = createServer((request, response) => {

@@ -32,6 +32,8 @@ describe('likelyThreshold', () => {
   it('never drops below the floor, and needs a sure score when there are too few hits to know the bulk', () => {
     expect(likelyThreshold([0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.51])).toBe(0.88);
     expect(likelyThreshold([0.9, 0.86])).toBe(0.95);
+    // Scores spread wide (a small mixed gallery): the outlier line would pass 1; a sure score still counts.
+    expect(likelyThreshold([0.8, 0.79, 0.67, 0.58, 0.53, 0.53, 0.43, 0.35, 0.33])).toBe(0.95);
   });
 });
 

@@ -18,7 +18,7 @@ export const CALIBRATION = {
   outlierZ: 3,
   /** Scaled MAD never below this: a gallery of near-equal scores must not make every tiny lead an outlier. */
   minSpread: 0.01,
-  /** Fewer hits than this cannot describe a bulk: only a hit at or above `sureScore` is then likely. */
+  /** Fewer hits than this cannot describe a bulk: only a hit at or above `sureScore` is then likely (and at or above it always is). */
   minHitsForBulk: 6,
   sureScore: 0.95,
   /** Frames of one gallery closer than this (ms) and within `duplicateScoreGap` are one sighting. */
@@ -51,7 +51,8 @@ export function likelyThreshold(scores: readonly number[], calibration = CALIBRA
   if (scores.length < calibration.minHitsForBulk) return calibration.sureScore;
   const centre = median(scores);
   const spread = Math.max(calibration.minSpread, 1.4826 * median(scores.map((score) => Math.abs(score - centre))));
-  return Math.max(calibration.floor, centre + calibration.outlierZ * spread);
+  // Widely spread scores (a small or mixed gallery) can push the outlier line past 1; a sure score stays likely.
+  return Math.min(calibration.sureScore, Math.max(calibration.floor, centre + calibration.outlierZ * spread));
 }
 
 /** Folds hits (best first) into sightings: a hit near an already kept one of the same gallery joins it. */

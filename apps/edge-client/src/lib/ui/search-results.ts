@@ -64,10 +64,12 @@ export class SearchResults {
     const crop = el('img', { alt: '' });
     const when = formatCapturedAt(hit.capturedAt);
     const more = similar.length > 0 ? `+${similar.length} similar` : null;
-    const label = `${kind === 'likely' ? 'Likely the same person' : 'Less alike'}, ${percent(hit.score)}, ${hit.galleryName}, ${when}${more ? `, ${more} frames` : ''}`;
+    // The accessible name is the visible text after a hidden prefix (axe: the visible label must be part of the name).
+    const context = `Result ${hit.rank}, ${kind === 'likely' ? 'likely the same person' : 'less alike'}: `;
     const button = el(
       'button',
-      { type: 'button', class: 'hit', 'data-detection-id': hit.detectionId, 'data-similar': String(similar.length), 'aria-label': label },
+      { type: 'button', class: 'hit', 'data-detection-id': hit.detectionId, 'data-similar': String(similar.length) },
+      el('span', { class: 'visually-hidden' }, context),
       crop,
       el('span', { class: 'score' }, percent(hit.score)),
       el('time', { class: 'meta', datetime: hit.capturedAt, title: new Date(hit.capturedAt).toLocaleString() }, when),

@@ -32,6 +32,7 @@ export const KIOSK_CSS = /* css */ `
 /* Sizes follow the element's short side (cqmin), as the viewport's did for a full-screen kiosk. */
 .kiosk { --gap: clamp(10px, 1.6cqmin, 24px); --target: clamp(56px, 6.6cqmin, 96px); font-size: clamp(16px, 2.4cqmin, 30px); }
 [hidden] { display: none !important; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .kiosk { display: flex; flex-direction: column; height: 100cqh; gap: var(--gap); padding: var(--gap); }
 .topbar { display: flex; flex-wrap: wrap; align-items: center; gap: var(--gap); }
 .modes { display: flex; background: var(--panel); border-radius: var(--radius); padding: 6px; gap: 6px; }
