@@ -169,7 +169,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage (postgres behin
     const relayed = new URL(adminUrl);
     relayed.port = String(relay.port());
     relayed.pathname = `/${databaseName}`;
-    server = await startTestServer({ env: { DATABASE_URL: relayed.toString() } });
+    const models = await writeManifestOnlyModels(await mkdtemp(path.join(os.tmpdir(), 'api-models-')));
+    server = await startTestServer({ env: { ...models.env, DATABASE_URL: relayed.toString() } });
   });
   afterAll(async () => {
     await server?.close();
@@ -183,6 +184,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage (postgres behin
   it('answers a GraphQL UNAVAILABLE while the database is down, and recovers', async () => {
     const tenant = await createTenantWithKeys(server, 'outage');
     expect((await server.gql(ViewerDocument, {}, tenant.admin)).data?.viewer.role).toBe('ADMIN');
+    const photo = await jpegImage(64, 64, 9);
+    const blobId = (await server.putBlob(photo, 'image/jpeg', tenant.device)).body.blobId as string;
+    const frame = await server.gql(IngestFrameDocument, { input: oneDetectionFrame({ idempotencyKey: 'before-outage', galleryId: tenant.galleryId, blobId }) }, tenant.device);
+    const signedImageUrl = frame.data!.ingestFrame.image.url;
 
     await relay.cut();
     // Authentication needs the database: the answer is still GraphQL-shaped, 503, retryable.
@@ -192,6 +197,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage (postgres behin
     // The operator needs no database to authenticate: the resolver's failure is UNAVAILABLE too.
     const byOperator = await server.gql(CreateTenantDocument, { input: { name: 'during outage' } }, OPERATOR_TOKEN);
     expect(errorCodes(byOperator)).toEqual(['UNAVAILABLE']);
+    // REST routes answer their own shape, with the same code: an upload (authentication) and a signed frame URL (no key).
+    expect(await server.putBlob(photo, 'image/jpeg', tenant.device)).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } });
+    const image = await fetch(signedImageUrl);
+    expect({ status: image.status, body: await image.json() }).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } });
 
     await relay.restore();
     let recovered = await server.gql(ViewerDocument, {}, tenant.admin);

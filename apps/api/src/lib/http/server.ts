@@ -6,7 +6,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AppContext } from '../app.js';
-import { AppError, isAppError } from '../errors.js';
+import { AppError, databaseErrorToAppError, isAppError } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
 import { pendingTeacherCount } from '../repositories/teacher-queue-repository.js';
 import { getStoredImage, putBlob } from './blob-routes.js';
@@ -115,6 +115,12 @@ export async function startHttpServer(app: AppContext, options: { port: number; 
         return;
       }
       if (isAppError(error)) return sendError(response, error);
+      // A database outage is UNAVAILABLE (503, retryable) on the REST routes too.
+      const fromDatabase = databaseErrorToAppError(error);
+      if (fromDatabase) {
+        app.log.warn({ err: error, path: pathname }, 'database error in HTTP request');
+        return sendError(response, fromDatabase);
+      }
       app.log.error({ err: error, path: pathname }, 'unexpected error in HTTP request');
       sendError(response, new AppError('INTERNAL_SERVER_ERROR', 'Internal server error'));
     } catch (sendFailure) {
