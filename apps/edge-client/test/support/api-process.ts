@@ -69,7 +69,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 export async function startApiProcess(env: Record<string, string> = {}): Promise<ApiProcess> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'edge-client-api-'));
-  let { child, url } = await spawnApi(dataDir, '0', env);
+  const started = await spawnApi(dataDir, '0', env);
+  const { url } = started;
+  let { child } = started;
   return {
     url,
     async stop() {
