@@ -1,0 +1,305 @@
+"""npm run distill -- --teacher <package folder> --data <folder> --format cuhk03|market|json [--val <folder>] [--out <dir>]
+
+DKD distillation of the student's re-ID branch. The student's detector stays frozen (detection cannot regress);
+its re-ID branch RoiAligns the backbone's stride-16 map at each detected box and runs a small head that starts
+as a copy of the teacher's last stage (the teacher was trained on the very same frozen stem), then is trained to
+reproduce the teacher on detector features of whole frames:
+- feature alignment into the teacher's space (1 - cosine), so student vectors can be searched against teacher
+  vectors (manifest `alignedWith`);
+- pair-wise relation KD (in-batch cosine-similarity matrices match);
+- triplet-wise relation KD (a student feature is closer to its own teacher feature than to any other, by a margin);
+- probability KD over identity prototypes (mean teacher feature per identity), only where identities exist;
+- jittered ROIs and feature flips (feature-level spatial-invariant augmentation).
+Frames are composed from the identity crops (crops pasted on a black 512x512 letterbox canvas at random sizes).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+from torch import nn
+from torchvision.ops import roi_align
+
+from . import data as D
+from .evaluate import retrieval_metrics, split_by_camera
+from .export import export_onnx, sha256_file
+from .losses import feature_alignment, pairwise_relation_kd, probability_kd, triplet_relation_kd
+from .onnx_torch import OnnxSubgraph
+from .teacher_model import STEM_TENSOR, STEMS
+
+FEATURE_TENSOR = STEMS["stride16"]
+STRIDE = 16
+CANVAS = 512
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="npm run distill --", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--teacher", required=True, help="teacher model package folder (from npm run train:teacher)")
+    p.add_argument("--data", required=True, help="identity-labelled crops (frames composed from them)")
+    p.add_argument("--format", default="cuhk03", choices=["cuhk03", "market", "json"])
+    p.add_argument("--val", help="crops folder for the closing evaluation (never trained on)")
+    p.add_argument("--student", default=".models/default-student/model.onnx", help="student ONNX holding the detector backbone")
+    p.add_argument("--out", default="tmp/distill-run")
+    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--max-crops", type=int, default=2400, help="crops used to compose training frames (CPU budget)")
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--alpha-align", type=float, default=1.0)
+    p.add_argument("--alpha-pair", type=float, default=10.0)
+    p.add_argument("--alpha-triplet", type=float, default=1.0)
+    p.add_argument("--alpha-prob", type=float, default=1.0)
+    p.add_argument("--no-jitter", action="store_true", help="ablation: exact ROIs, no feature flips")
+    p.add_argument("--model-id", default="distilled-student-head")
+    return p.parse_args(argv)
+
+
+def compose_frames(images: list[Image.Image], rng: random.Random, min_h: int, max_h: int):
+    """Shelf-packs crops onto black CANVASxCANVAS frames. Returns [(frame, [(crop_index, box)])]."""
+    frames, order, i = [], list(range(len(images))), 0
+    while i < len(order):
+        frame = Image.new("RGB", (CANVAS, CANVAS))
+        placed, y = [], rng.randint(0, 16)
+        while i < len(order):
+            h = rng.randint(min_h, max_h)
+            if y + h > CANVAS:
+                break
+            x = rng.randint(0, 16)
+            while i < len(order):
+                im = images[order[i]]
+                w = max(8, round(h * im.width / im.height))
+                if x + w > CANVAS:
+                    break
+                frame.paste(im.resize((w, h), Image.BILINEAR), (x, y))
+                placed.append((order[i], (x, y, x + w, y + h)))
+                x += w + rng.randint(2, 24)
+                i += 1
+            y += h + rng.randint(2, 24)
+        frames.append((frame, placed))
+    return frames
+
+
+def backbone_maps(backbone: OnnxSubgraph, frames) -> torch.Tensor:
+    with torch.no_grad():
+        return torch.cat([backbone(D.to_tensor(f).unsqueeze(0)).half() for f, _ in frames])
+
+
+def teacher_embeddings(teacher: OnnxSubgraph, images, size, batch=64) -> torch.Tensor:
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(images), batch):
+            out.append(teacher(torch.stack([D.plain(im, size) for im in images[i:i + batch]])))
+    return torch.cat(out)
+
+
+class StudentHead(nn.Module):
+    """RoiAlign over the stride-16 map, then the teacher's last stage + BNNeck + L2 norm (trainable copy)."""
+
+    def __init__(self, teacher_onnx: str, out_hw: tuple[int, int]):
+        super().__init__()
+        self.head = OnnxSubgraph(teacher_onnx, ["embeddings"], input_name=STEM_TENSOR)
+        self.out_hw = out_hw
+
+    def pool(self, maps: torch.Tensor, rois: torch.Tensor) -> torch.Tensor:
+        return roi_align(maps, rois, self.out_hw, spatial_scale=1 / STRIDE, sampling_ratio=2, aligned=True)
+
+    def forward(self, roi_features: torch.Tensor) -> torch.Tensor:
+        return self.head(roi_features)
+
+
+def jitter(box, rng: random.Random, amount=0.08):
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    jx0, jy0, jx1, jy1 = D.jittered_box(w, h, 0.0, amount, rng)
+    return (x0 + jx0, y0 + jy0, x0 + jx1, y0 + jy1)
+
+
+def student_embed(student: StudentHead, maps, frames, n_crops: int) -> torch.Tensor:
+    out = torch.zeros(n_crops, 1)
+    rows = []
+    with torch.no_grad():
+        for f, (_, placed) in enumerate(frames):
+            if not placed:
+                continue
+            rois = torch.tensor([[0, *box] for _, box in placed], dtype=torch.float32)
+            emb = student(student.pool(maps[f:f + 1].float(), rois))
+            rows.extend(zip([i for i, _ in placed], emb))
+    out = torch.zeros(n_crops, rows[0][1].shape[0])
+    for i, e in rows:
+        out[i] = e
+    return out
+
+
+def two_stage_metrics(student_q, student_g, teacher_q, teacher_g, q_ids, g_ids, top: int = 200) -> dict:
+    """Stage 1 ranks the gallery by student cosine; stage 2 re-ranks its top `top` by teacher cosine."""
+    s = student_q @ student_g.T
+    t = teacher_q @ teacher_g.T
+    aps, top1 = [], []
+    g_ids = np.array(g_ids)
+    for i, qid in enumerate(q_ids):
+        order = np.argsort(-s[i], kind="stable")
+        head = order[:top]
+        order = np.concatenate([head[np.argsort(-t[i, head], kind="stable")], order[top:]])
+        hits = g_ids[order] == qid
+        if not hits.any():
+            continue
+        ranks = np.nonzero(hits)[0]
+        aps.append(np.mean((np.arange(len(ranks)) + 1) / (ranks + 1)))
+        top1.append(float(hits[0]))
+    return {"mAP": float(np.mean(aps)), "top1": float(np.mean(top1)), "queries": len(aps)}
+
+
+def evaluate(student, maps, frames, samples, teacher_emb) -> dict:
+    s = student_embed(student, maps, frames, len(samples)).numpy()
+    t = teacher_emb.numpy()
+    q, g = split_by_camera([x.camera for x in samples])
+    ids = [x.identity for x in samples]
+    qi, gi = [ids[i] for i in q], [ids[i] for i in g]
+    return {
+        "teacher": retrieval_metrics(t[q], qi, t[g], gi),
+        "student": retrieval_metrics(s[q], qi, s[g], gi),
+        "studentQueryTeacherGallery": retrieval_metrics(s[q], qi, t[g], gi),
+        "twoStage": two_stage_metrics(s[q], s[g], t[q], t[g], qi, gi),
+    }
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    with open(os.path.join(args.teacher, "manifest.json"), encoding="utf-8") as f:
+        teacher_manifest = json.load(f)
+    teacher_path = os.path.join(args.teacher, teacher_manifest["file"])
+    size = (teacher_manifest["input"]["height"], teacher_manifest["input"]["width"])
+    out_hw = (size[0] // STRIDE, size[1] // STRIDE)
+    os.makedirs(args.out, exist_ok=True)
+    t0 = time.time()
+
+    def log(msg: str) -> None:
+        print(f"[{time.time() - t0:6.0f} s] {msg}", flush=True)
+
+    samples = D.list_samples(args.data, args.format)
+    ids = sorted({s.identity for s in samples})
+    rng.shuffle(ids)
+    chosen, count = set(), 0
+    for identity in ids:  # whole identities, so batches hold positives for the relation and probability terms
+        if count >= args.max_crops:
+            break
+        chosen.add(identity)
+        count += sum(1 for s in samples if s.identity == identity)
+    train = [s for s in samples if s.identity in chosen]
+    train_images = D.load_images(train, 320)
+    teacher = OnnxSubgraph(teacher_path, ["embeddings"], input_name=teacher_manifest["input"]["name"]).eval()
+    backbone = OnnxSubgraph(args.student, [FEATURE_TENSOR]).eval()
+    train_t = teacher_embeddings(teacher, train_images, size)
+    log(f"teacher embeddings of {len(train)} training crops ({len(chosen)} identities)")
+    train_frames = compose_frames(train_images, rng, 96, 256)
+    train_maps = backbone_maps(backbone, train_frames)
+    log(f"detector feature maps of {len(train_frames)} composed training frames")
+
+    val = D.list_samples(args.val, args.format) if args.val else []
+    if val:
+        val_images = D.load_images(val, 320)
+        val_t = teacher_embeddings(teacher, val_images, size)
+        val_frames = compose_frames(val_images, random.Random(args.seed + 1000), 96, 256)
+        val_maps = backbone_maps(backbone, val_frames)
+        log(f"validation: {len(val)} crops in {len(val_frames)} frames")
+
+    student = StudentHead(teacher_path, out_hw)
+    history = []
+    if val:
+        history.append({"epoch": 0, **evaluate(student, val_maps, val_frames, val, val_t)})
+        log("before distillation " + json.dumps(history[-1]))
+
+    # Every ROI: (frame, box, crop index). Labels for the prototype (probability) term.
+    rois = [(f, box, i) for f, (_, placed) in enumerate(train_frames) for i, box in placed]
+    label_of = {identity: k for k, identity in enumerate(sorted(chosen))}
+    labels = torch.tensor([label_of[s.identity] for s in train])
+    protos = F.normalize(torch.stack([train_t[labels == k].mean(0) for k in range(len(label_of))]), dim=1)
+    sampler = D.PKSampler([int(labels[i]) for _, _, i in rois], 16, 4, args.seed)
+    params = [p for p in student.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(params, lr=args.lr)
+    total = args.epochs * sampler.batches_per_epoch
+    step = 0
+    for epoch in range(args.epochs):
+        student.train()
+        sums = {"align": 0.0, "pair": 0.0, "triplet": 0.0, "prob": 0.0}
+        for batch in sampler.epoch():
+            for g in opt.param_groups:
+                g["lr"] = args.lr * 0.5 * (1 + np.cos(np.pi * step / total))
+            pooled, targets = [], []
+            for k in batch:
+                f, box, i = rois[k]
+                b = box if args.no_jitter else jitter(box, rng)
+                feat = student.pool(train_maps[f:f + 1].float(), torch.tensor([[0, *b]], dtype=torch.float32))
+                if not args.no_jitter and rng.random() < 0.5:
+                    feat = feat.flip(3)
+                pooled.append(feat)
+                targets.append(i)
+            s = student(torch.cat(pooled))
+            t = train_t[targets]
+            losses = {
+                "align": feature_alignment(s, t),
+                "pair": pairwise_relation_kd(s, t),
+                "triplet": triplet_relation_kd(s, t),
+                "prob": probability_kd(16 * s @ protos.T, 16 * t @ protos.T, temperature=2.0),
+            }
+            weights = {"align": args.alpha_align, "pair": args.alpha_pair, "triplet": args.alpha_triplet, "prob": args.alpha_prob}
+            loss = sum(weights[k] * v for k, v in losses.items() if weights[k] > 0)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            step += 1
+            for k, v in losses.items():
+                sums[k] += float(v) / sampler.batches_per_epoch
+        entry = {"epoch": epoch + 1, "loss": sums}
+        if val:
+            entry.update(evaluate(student, val_maps, val_frames, val, val_t))
+        history.append(entry)
+        eta = (time.time() - t0) / step * (total - step)
+        log(f"epoch {epoch + 1}/{args.epochs} ETA {eta / 60:.1f} min " + json.dumps(entry))
+        with open(os.path.join(args.out, "history.json"), "w", encoding="utf-8") as f:
+            json.dump(history, f, indent=2)
+
+    export_head(student, args, teacher_manifest, out_hw, history, int(train_maps.shape[1]))
+    log(f"exported {args.out}/head.onnx")
+    return 0
+
+
+def export_head(student: StudentHead, args, teacher_manifest: dict, out_hw, history, channels: int) -> None:
+    head_path = os.path.join(args.out, "head.onnx")
+    export_onnx(student.head, torch.rand(2, channels, *out_hw), head_path, "roi_features", "embeddings")
+    spec = {
+        "format": "person-search/reid-head",
+        "version": 1,
+        "file": "head.onnx",
+        "sha256": sha256_file(head_path),
+        "featureTensor": FEATURE_TENSOR,
+        "featureChannels": channels,
+        "roiAlign": {"outputHeight": out_hw[0], "outputWidth": out_hw[1], "samplingRatio": 2, "spatialScale": 1 / STRIDE,
+                     "mode": "avg", "coordinateTransformationMode": "half_pixel"},
+        "input": "roi_features",
+        "output": "embeddings",
+        "dimension": teacher_manifest["embedding"]["dimension"],
+        "normalized": True,
+        "alignedWith": teacher_manifest["id"],
+        "teacherSha256": teacher_manifest["sha256"],
+        "command": "npm run distill -- " + " ".join(sys.argv[1:]),
+        "metrics": history[-1] if history else None,
+    }
+    with open(os.path.join(args.out, "head.json"), "w", encoding="utf-8") as f:
+        json.dump(spec, f, indent=2)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,31 @@
+"""Cross-camera retrieval metrics, the protocol of ../shared/data/cuhk03/SOURCE.md:
+queries = camera-A crops, gallery = camera-B crops, cosine ranking of L2-normalised embeddings,
+AP = mean precision at each positive's rank, top-1 = CMC rank-1, averaged over queries."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def retrieval_metrics(query: np.ndarray, q_ids: list, gallery: np.ndarray, g_ids: list) -> dict:
+    q = query / np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-12)
+    g = gallery / np.maximum(np.linalg.norm(gallery, axis=1, keepdims=True), 1e-12)
+    sims = q @ g.T
+    g_ids_arr = np.array(g_ids)
+    aps, top1 = [], []
+    for i, qid in enumerate(q_ids):
+        order = np.argsort(-sims[i], kind="stable")
+        hits = g_ids_arr[order] == qid
+        if not hits.any():
+            continue
+        ranks = np.nonzero(hits)[0]
+        aps.append(np.mean((np.arange(len(ranks)) + 1) / (ranks + 1)))
+        top1.append(float(hits[0]))
+    return {"mAP": float(np.mean(aps)), "top1": float(np.mean(top1)), "queries": len(aps)}
+
+
+def split_by_camera(cameras: list[str]) -> tuple[list[int], list[int]]:
+    """First camera (sorted) = queries, every other camera = gallery."""
+    first = sorted(set(cameras))[0]
+    q = [i for i, c in enumerate(cameras) if c == first]
+    g = [i for i, c in enumerate(cameras) if c != first]
+    return q, g
