@@ -17,6 +17,7 @@ import { packagedPhoto } from '../../../test/support/test-images';
 import { tinyEmbedderBytes, tinyEmbedderManifest, TINY_EMBEDDER } from '../../../test/support/tiny-models';
 import { buildDefaultModels } from './build-default-models';
 import { readLearnedWeights } from './learned-weights';
+import { DEFAULT_STUDENT_VERSION } from './student';
 
 // A 32-channel map of the converted MobileNetV3 (what a head reads; the name is the converter's).
 const FEATURE_MAP = { name: 'tower_0/MobilenetV3/expanded_conv_5/add_67', stride: 8, channels: 32 };
@@ -108,6 +109,16 @@ describe('learned default models', () => {
     // The head is fed by the backbone: different people give different embeddings.
     expect(cosineSimilarity(a[0]!.embedding!, a[1]!.embedding!)).toBeLessThan(0.9999);
     await Promise.all([learned.release(), colour.release(), teacher.release()]);
+  });
+
+  it('a committed teacher without a student head: learned default-teacher, colour default-student (not aligned)', async () => {
+    const outDir = path.join(workDir, 'teacher-only');
+    await buildDefaultModels({ outDir, weights: { ...readLearnedWeights(weightsDir), studentHead: null } });
+    const student = JSON.parse(await readFile(path.join(outDir, 'default-student/manifest.json'), 'utf8'));
+    const teacher = JSON.parse(await readFile(path.join(outDir, 'default-teacher/manifest.json'), 'utf8'));
+    expect(student.alignedWith).toBeUndefined();
+    expect(student.version).toBe(DEFAULT_STUDENT_VERSION);
+    expect(teacher.embedding.dimension).toBe(D);
   });
 
   it('refuses a head distilled from another teacher, and a head without a teacher', async () => {
