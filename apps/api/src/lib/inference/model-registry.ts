@@ -81,9 +81,17 @@ export class ModelRegistry {
     for (const model of [this.#student, this.#teacher]) {
       if (!model) continue;
       const { manifest, dimension } = model;
-      const indexName = await db.asSystem((tx) =>
-        registerModel(tx, { id: manifest.id, version: manifest.version, role: manifest.role, dimension, sha256: manifest.sha256 }),
-      );
+      const indexName = await db
+        .asSystem((tx) => registerModel(tx, { id: manifest.id, version: manifest.version, role: manifest.role, dimension, sha256: manifest.sha256 }))
+        .catch((error: unknown) => {
+          // E.g. default-teacher became the learned teacher (another dimension) over a database holding colour-teacher vectors under that id.
+          if (!/cannot re-register/.test(String((error as Error)?.message))) throw error;
+          throw new Error(
+            `${(error as Error).message}. The package "${manifest.id}" in ${model.dir} now embeds into another space than the vectors this database stores under that id; ` +
+              'start with a fresh database (or DATA_DIR), or select a model id this database has not seen (STUDENT_MODEL_ID / TEACHER_MODEL_ID, e.g. colour-student / colour-teacher)',
+            { cause: error },
+          );
+        });
       this.options.log.info({ model: manifest.id, dimension, indexName }, 'model registered');
     }
   }
