@@ -168,6 +168,7 @@ async function benchStage1(bench: BenchEnvironment, tenant: LoadedTenant, rows: 
   for (const { name, filter } of filtersOf(tenant)) {
     const ms: number[] = [];
     const annMs: number[] = [];
+    const totalMs: number[] = [];
     const plans = new Set<string>();
     for (const query of queries) {
       const { ms: elapsed, value } = await timed(() => retryReset(() => client.graphql(SearchPersonDocument, {
@@ -178,9 +179,10 @@ async function benchStage1(bench: BenchEnvironment, tenant: LoadedTenant, rows: 
       })));
       ms.push(elapsed);
       annMs.push(value.searchPerson.stats.annMs);
+      totalMs.push(value.searchPerson.stats.totalMs);
       plans.add(value.searchPerson.stats.annPlan);
     }
-    gql.push({ backend: bench.backend, 'rows/tenant': rows, filter: name, plan: [...plans].join('+'), 'p50 ms': round2(percentile(ms, 0.5)), 'p95 ms': round2(percentile(ms, 0.95)), 'stats.annMs p50': round2(percentile(annMs, 0.5)), target: name === 'none' ? '≤ 20 ms at 1M' : '≤ 25 ms at 1M' });
+    gql.push({ backend: bench.backend, 'rows/tenant': rows, filter: name, plan: [...plans].join('+'), 'p50 ms': round2(percentile(ms, 0.5)), 'p95 ms': round2(percentile(ms, 0.95)), 'stats.annMs p50': round2(percentile(annMs, 0.5)), 'stats.totalMs p50': round2(percentile(totalMs, 0.5)), target: name === 'none' ? '≤ 20 ms at 1M' : '≤ 25 ms at 1M' });
   }
   emit({ title: 'searchPerson through GraphQL (embedding query, no re-rank, top 20 of 200)', rows: gql });
 }
