@@ -30,7 +30,7 @@ from torchvision.ops import roi_align
 
 from . import data as D
 from .evaluate import retrieval_metrics, split_by_camera
-from .export import export_onnx, sha256_file
+from .export import export_onnx
 from .losses import feature_alignment, pairwise_relation_kd, probability_kd, triplet_relation_kd
 from .onnx_torch import OnnxSubgraph
 from .teacher_model import STEM_TENSOR, STEMS
@@ -271,34 +271,58 @@ def main(argv: list[str]) -> int:
             json.dump(history, f, indent=2)
 
     export_head(student, args, teacher_manifest, out_hw, history, int(train_maps.shape[1]))
+    with open(os.path.join(args.out, "history.json"), "w", encoding="utf-8") as f:
+        json.dump(history, f, indent=2)
     log(f"exported {args.out}/head.onnx")
     return 0
 
 
 def export_head(student: StudentHead, args, teacher_manifest: dict, out_hw, history, channels: int) -> None:
+    """head.onnx (input `features` [N,C,h,w] -> output `embeddings`) + head.json in the strict format that
+    libs/model-build's learned-weights reader expects, + MODEL_CARD.md (command, losses, metrics)."""
     head_path = os.path.join(args.out, "head.onnx")
-    export_onnx(student.head, torch.rand(2, channels, *out_hw), head_path, "roi_features", "embeddings")
+    export_onnx(student.head, torch.rand(2, channels, *out_hw), head_path, "features", "embeddings")
     spec = {
-        "format": "person-search/reid-head",
-        "version": 1,
-        "file": "head.onnx",
-        "sha256": sha256_file(head_path),
-        "featureTensor": FEATURE_TENSOR,
-        "featureChannels": channels,
-        "roiAlign": {"outputHeight": out_hw[0], "outputWidth": out_hw[1], "samplingRatio": 2, "spatialScale": 1 / STRIDE,
-                     "mode": "avg", "coordinateTransformationMode": "half_pixel"},
-        "input": "roi_features",
-        "output": "embeddings",
+        "featureMap": FEATURE_TENSOR,
+        "stride": STRIDE,
+        "channels": channels,
+        "roiAlign": {"outputHeight": out_hw[0], "outputWidth": out_hw[1], "samplingRatio": 2, "mode": "avg",
+                     "coordinateTransformationMode": "half_pixel"},
         "dimension": teacher_manifest["embedding"]["dimension"],
-        "normalized": True,
-        "alignedWith": teacher_manifest["id"],
         "teacherSha256": teacher_manifest["sha256"],
-        "command": "npm run distill -- " + " ".join(sys.argv[1:]),
-        "metrics": history[-1] if history else None,
+        "version": "1.0.0",
     }
     with open(os.path.join(args.out, "head.json"), "w", encoding="utf-8") as f:
         json.dump(spec, f, indent=2)
         f.write("\n")
+    last = history[-1] if history else {}
+    first = history[0] if history else {}
+    rows = []
+    for label, entry in (("before distillation (teacher head on RoI features)", first), ("after distillation", last)):
+        if entry.get("student"):
+            rows.append(f"| {label} | {entry['teacher']['mAP']:.3f} | {entry['student']['mAP']:.3f} / {entry['student']['top1']:.3f} | "
+                        f"{entry['studentQueryTeacherGallery']['mAP']:.3f} | {entry['twoStage']['mAP']:.3f} |")
+    card = "\n".join([
+        f"# {args.model_id}: DKD-distilled student re-ID head",
+        "",
+        f"- Distilled from teacher `{teacher_manifest['id']}` (sha256 {teacher_manifest['sha256']}): student vectors live in "
+        "its space (student manifest `alignedWith`).",
+        f"- Head: RoiAlign over `{FEATURE_TENSOR}` ({channels} channels, stride {STRIDE}) to {out_hw[0]}x{out_hw[1]}, then a "
+        "copy of the teacher's last stage + BNNeck + L2 norm, trained; the detector is frozen (detection unchanged).",
+        f"- Losses: alignment x{args.alpha_align}, pair-wise relation x{args.alpha_pair}, triplet-wise relation x{args.alpha_triplet}, "
+        f"prototype probability KD x{args.alpha_prob}; jittered ROIs and feature flips: {not args.no_jitter}. "
+        f"Adam lr {args.lr}, cosine, {args.epochs} epochs, seed {args.seed}.",
+        f"- Data: frames composed from `{args.data}` crops ({args.format}); research-use data (CUHK03) makes these weights "
+        "research-use too; commercial users distil from their own footage (see libs/training/README.md).",
+        f"- Command: `npm run distill -- {' '.join(sys.argv[1:])}`",
+        "",
+        "| cuhk03/val (crops in composed 512x512 frames) | teacher mAP | student mAP / top-1 | student query → teacher gallery mAP | two-stage (student top-200 → teacher) mAP |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+    ])
+    with open(os.path.join(args.out, "MODEL_CARD.md"), "w", encoding="utf-8") as f:
+        f.write(card)
 
 
 if __name__ == "__main__":
