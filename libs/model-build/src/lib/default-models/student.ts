@@ -144,7 +144,11 @@ function addLearnedHead(graph: OnnxGraphBuilder, head: LearnedStudentHead, perso
     },
     'reid_head/roi_features',
   );
-  const outputs = graph.importGraph(model, { features }, 'reid_head');
+  // The head's one graph input (named `features` by convention) takes the RoiAlign output.
+  const initializers = new Set(model.graph.initializer.map((tensor) => tensor.name));
+  const inputs = model.graph.input.filter((input) => !initializers.has(input.name));
+  if (inputs.length !== 1) throw new Error(`student head: head.onnx must have one input (the RoiAlign features), it has ${inputs.map((input) => input.name).join(', ') || 'none'}`);
+  const outputs = graph.importGraph(model, { [inputs[0]!.name]: features }, 'reid_head');
   const embeddings = outputs['embeddings'];
   if (embeddings === undefined) throw new Error(`student head: head.onnx has no output "embeddings" (outputs: ${Object.keys(outputs).join(', ')})`);
   return l2Normalise(graph, embeddings, 1, 'reid_head/embedding');
