@@ -7,7 +7,8 @@ export const KIOSK_CSS = /* css */ `
   display: block;
   box-sizing: border-box;
   position: relative;
-  /* No width: a block fills its container minus the host page's margins; height comes from the host (min 480 px). */
+  /* No width: a block fills its container minus its own margins. Height: the container's, or the host page's (min 480 px). */
+  height: 100%;
   min-height: 480px;
   container-type: size;
   container-name: kiosk;
@@ -30,6 +31,8 @@ export const KIOSK_CSS = /* css */ `
 }
 *, *::before, *::after { box-sizing: border-box; }
 /* Sizes follow the element's short side (cqmin), as the viewport's did for a full-screen kiosk. */
+/* min-height: when the host's height is not definite (a parent without a height), 100cqh resolves to 0. */
+.kiosk { min-height: 480px; }
 .kiosk { --gap: clamp(10px, 1.6cqmin, 24px); --target: clamp(56px, 6.6cqmin, 96px); font-size: clamp(16px, 2.4cqmin, 30px); }
 [hidden] { display: none !important; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
@@ -53,7 +56,8 @@ button.primary { background: var(--accent); color: #03210f; font-weight: 700; }
 .banner { border-radius: var(--radius); padding: 0.6em 1em; background: #3a2a05; color: var(--warn); font-weight: 600; }
 .banner.danger { background: #3a0d0d; color: var(--danger); }
 .view { flex: 1; min-height: 0; display: grid; gap: var(--gap); }
-@container kiosk (orientation: landscape) { .view { grid-template-columns: minmax(0, 1fr) minmax(320px, 30%); } }
+/* One row as tall as the view: the panel scrolls instead of growing past the element (a short embedded element too). */
+@container kiosk (orientation: landscape) { .view { grid-template-columns: minmax(0, 1fr) minmax(320px, 30%); grid-template-rows: minmax(0, 1fr); } }
 @container kiosk (orientation: portrait) { .view { grid-template-rows: minmax(0, 1fr) auto; } .view.search { grid-template-rows: minmax(0, 1.4fr) minmax(0, 1fr); } }
 .stage {
   position: relative; min-height: 0; border-radius: var(--radius); overflow: hidden;
@@ -82,9 +86,11 @@ button.primary { background: var(--accent); color: #03210f; font-weight: 700; }
 /* People may touch the photo's (clipped) edge: their focus ring lies on the box's own border, dashed dark over its green or white. */
 .person:focus-visible { outline: 4px dashed #000; outline-offset: -4px; }
 .person[aria-pressed='true'] { border-color: #fff; box-shadow: 0 0 0 4px var(--accent), inset 0 0 0 9999px rgba(57, 255, 136, 0.15); }
-.results { display: flex; flex-direction: column; gap: var(--gap); min-height: 0; }
+.results { display: flex; flex-direction: column; gap: var(--gap); min-height: 0; flex: 1 1 auto; }
 .results h2 { margin: 0; font-size: 1.1em; }
-.groups { display: flex; flex-direction: column; gap: var(--gap); min-height: 0; overflow: auto; padding: 8px; margin: -8px; }
+/* scroll-padding: a control scrolled into view by focus keeps room for its 7 px focus ring. */
+.panel, .groups, .hits { scroll-padding: 12px; }
+.groups { display: flex; flex-direction: column; gap: var(--gap); min-height: 0; flex: 1 1 auto; overflow: auto; padding: 8px; margin: -8px; }
 .group h3 { margin: 0 0 0.4em; font-size: 0.85em; color: var(--muted); }
 .group.likely h3 { color: var(--accent); }
 .group.others .hit .score { color: var(--fg); font-weight: 500; }
