@@ -95,10 +95,10 @@ button.primary { background: var(--accent); color: #03210f; font-weight: 700; }
 .group.likely h3 { color: var(--accent); }
 .group.others .hit .score { color: var(--fg); font-weight: 500; }
 .hit .similar { color: var(--warn); }
-.hits { list-style: none; margin: 0; padding: 8px; display: grid; gap: var(--gap); grid-template-columns: repeat(auto-fill, minmax(9em, 1fr)); align-content: start; }
+.hits { list-style: none; margin: 0; padding: 8px; display: grid; gap: var(--gap); grid-template-columns: repeat(auto-fill, minmax(7em, 1fr)); align-content: start; }
 @container kiosk (orientation: portrait) { .hits { grid-auto-flow: column; grid-template-columns: none; grid-auto-columns: minmax(8em, 9em); overflow-x: auto; } }
 .hit { width: 100%; padding: 8px; display: grid; gap: 4px; text-align: left; font-size: 0.75em; }
-.hit img { width: 100%; aspect-ratio: 1 / 2; object-fit: cover; border-radius: 8px; background: #000; }
+.hit img { width: 100%; aspect-ratio: 1 / 2; max-height: 30cqh; object-fit: cover; border-radius: 8px; background: #000; }
 .hit .score { font-size: 1.4em; font-weight: 700; color: var(--accent); }
 .hit .meta { color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 dialog { border: none; border-radius: var(--radius); background: var(--panel); color: var(--fg); padding: var(--gap); max-width: 94cqw; max-height: 94cqh; }
