@@ -29,7 +29,7 @@ from torch import nn
 from torchvision.ops import roi_align
 
 from . import data as D
-from .evaluate import retrieval_metrics, split_by_camera
+from .evaluate import ranked_metrics, retrieval_metrics, split_by_camera
 from .export import export_onnx
 from .losses import feature_alignment, pairwise_relation_kd, probability_kd, triplet_relation_kd
 from .onnx_torch import OnnxSubgraph
@@ -142,19 +142,12 @@ def two_stage_metrics(student_q, student_g, teacher_q, teacher_g, q_ids, g_ids, 
     """Stage 1 ranks the gallery by student cosine; stage 2 re-ranks its top `top` by teacher cosine."""
     s = student_q @ student_g.T
     t = teacher_q @ teacher_g.T
-    aps, top1 = [], []
-    g_ids = np.array(g_ids)
-    for i, qid in enumerate(q_ids):
+    orders = []
+    for i in range(len(q_ids)):
         order = np.argsort(-s[i], kind="stable")
         head = order[:top]
-        order = np.concatenate([head[np.argsort(-t[i, head], kind="stable")], order[top:]])
-        hits = g_ids[order] == qid
-        if not hits.any():
-            continue
-        ranks = np.nonzero(hits)[0]
-        aps.append(np.mean((np.arange(len(ranks)) + 1) / (ranks + 1)))
-        top1.append(float(hits[0]))
-    return {"mAP": float(np.mean(aps)), "top1": float(np.mean(top1)), "queries": len(aps)}
+        orders.append(np.concatenate([head[np.argsort(-t[i, head], kind="stable")], order[top:]]))
+    return ranked_metrics(orders, q_ids, g_ids)
 
 
 def evaluate(student, maps, frames, samples, teacher_emb) -> dict:

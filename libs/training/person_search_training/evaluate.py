@@ -10,10 +10,14 @@ def retrieval_metrics(query: np.ndarray, q_ids: list, gallery: np.ndarray, g_ids
     q = query / np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-12)
     g = gallery / np.maximum(np.linalg.norm(gallery, axis=1, keepdims=True), 1e-12)
     sims = q @ g.T
+    return ranked_metrics([np.argsort(-row, kind="stable") for row in sims], q_ids, g_ids)
+
+
+def ranked_metrics(orders, q_ids: list, g_ids: list) -> dict:
+    """mAP / top-1 of one gallery ranking (indices, best first) per query; queries without a match are skipped."""
     g_ids_arr = np.array(g_ids)
     aps, top1 = [], []
-    for i, qid in enumerate(q_ids):
-        order = np.argsort(-sims[i], kind="stable")
+    for order, qid in zip(orders, q_ids):
         hits = g_ids_arr[order] == qid
         if not hits.any():
             continue
