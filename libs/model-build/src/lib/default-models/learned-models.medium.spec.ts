@@ -27,7 +27,9 @@ function headBytes(): Uint8Array {
   const graph = new OnnxGraphBuilder('head');
   const features = graph.addInput('features', OnnxDataType.FLOAT, ['n', FEATURE_MAP.channels, 4, 2]);
   const weights = Float32Array.from({ length: FEATURE_MAP.channels * D }, (_, i) => Math.cos(i * 1.3));
-  const pooled = graph.op('Flatten', [graph.op('GlobalAveragePool', [features])], { axis: 1 });
+  // Reshape [N, C, 1, 1] → [N, C] with shape (0, -1), as torch exports it: it fails on an empty batch, so this head
+  // also checks that the student never hands it one (a frame with nobody in it).
+  const pooled = graph.op('Reshape', [graph.op('GlobalAveragePool', [features]), graph.int64s('shape', [0, -1])]);
   graph.addOutput(graph.op('MatMul', [pooled, graph.addFloatTensor('w', [FEATURE_MAP.channels, D], weights)]), 'embeddings', OnnxDataType.FLOAT, ['n', D]);
   return graph.serialize({ opset: 17, producerName: 'test', producerVersion: '0' });
 }
@@ -74,7 +76,7 @@ describe('learned default models', () => {
 
     const studentManifest = JSON.parse(await readFile(path.join(outDir, 'default-student/manifest.json'), 'utf8'));
     expect(studentManifest).toMatchObject({ id: 'default-student', alignedWith: 'default-teacher', embedding: { dimension: D, normalized: true } });
-    expect(studentManifest.version).toMatch(/^2\.0\.0\+[0-9a-f]{12}$/);
+    expect(studentManifest.version).toMatch(/^2\.1\.0\+[0-9a-f]{12}$/);
     const colour = JSON.parse(await readFile(path.join(outDir, 'colour-student/manifest.json'), 'utf8'));
     expect(colour.alignedWith).toBeUndefined();
 
@@ -108,6 +110,11 @@ describe('learned default models', () => {
     }
     // The head is fed by the backbone: different people give different embeddings.
     expect(cosineSimilarity(a[0]!.embedding!, a[1]!.embedding!)).toBeLessThan(0.9999);
+    // Query boxes go through the same head; a frame with nobody in it gives no detections (not an empty-batch error).
+    const [again] = await learned.embedBoxes!(image, [a[0]!.box]);
+    expect(cosineSimilarity(again!, a[0]!.embedding!)).toBeGreaterThan(0.999);
+    const blank = { data: new Uint8Array(64 * 48 * 3), width: 64, height: 48, channels: 3 as const };
+    expect(await learned.detectPeople(blank)).toEqual([]);
     await Promise.all([learned.release(), colour.release(), teacher.release()]);
   });
 

@@ -22,7 +22,7 @@ export const COLOUR_STUDENT_ID = 'colour-student';
 /** Bump when the colour graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
 export const DEFAULT_STUDENT_VERSION = '1.7.0';
 /** Version prefix of a learned student; the weights' own hash follows, so new weights rebuild. */
-export const LEARNED_STUDENT_VERSION = '2.0.0';
+export const LEARNED_STUDENT_VERSION = '2.1.0';
 
 /** Which re-ID branch a student gets, under which package id. */
 export interface StudentVariant {
@@ -89,7 +89,12 @@ export async function buildStudentGraph(variant: StudentVariant): Promise<Uint8A
   // RoiAlign: a query crop the detector missed is embedded directly (M = 0 while detecting).
   const queryBoxes = graph.addInput(STUDENT_TENSORS.queryBoxes, OnnxDataType.FLOAT, ['queries', 4]);
   const queryIndices = graph.op('Cast', [graph.op('ReduceSum', [graph.op('Mul', [queryBoxes, graph.scalar('query/zero', 0)]), graph.int64s('query/axes', [1])], { keepdims: 0 })], { to: OnnxDataType.INT64 }, 'query/batch_indices');
-  const rois = { boxes: graph.op('Concat', [persons.boxes, queryBoxes], { axis: 0 }, 'query/all_boxes'), batchIndices: graph.op('Concat', [persons.batchIndices, queryIndices], { axis: 0 }, 'query/all_batch_indices') };
+  // A learned head (torch export) may not run on an empty batch (a Reshape with 0 and -1 fails on a
+  // frame with nobody): it always gets one padding box more, whose embedding is dropped below.
+  const pad = variant.learned !== undefined;
+  const boxParts = [persons.boxes, queryBoxes, ...(pad ? [graph.addFloatTensor('query/padding_box', [1, 4], [0, 0, 32, 64])] : [])];
+  const indexParts = [persons.batchIndices, queryIndices, ...(pad ? [graph.addInt64Tensor('query/padding_index', [1], [0])] : [])];
+  const rois = { boxes: graph.op('Concat', boxParts, { axis: 0 }, 'query/all_boxes'), batchIndices: graph.op('Concat', indexParts, { axis: 0 }, 'query/all_batch_indices') };
   const allEmbeddings = variant.learned
     ? addLearnedHead(graph, variant.learned.head, rois)
     : addReidBranch(graph, {
@@ -105,7 +110,7 @@ export async function buildStudentGraph(variant: StudentVariant): Promise<Uint8A
 
   const detected = graph.op('Slice', [graph.op('Shape', [persons.boxes]), graph.int64s('query/zero_index', [0]), graph.int64s('query/one_index', [1])], {}, 'query/detections');
   const embeddings = graph.op('Slice', [allEmbeddings, graph.int64s('query/start', [0]), detected, graph.int64s('query/axis', [0])], {}, 'query/detection_embeddings');
-  const queryEmbeddings = graph.op('Slice', [allEmbeddings, detected, graph.int64s('query/end', [2 ** 53 - 1]), graph.int64s('query/axis_0', [0])], {}, 'query/query_embeddings');
+  const queryEmbeddings = graph.op('Slice', [allEmbeddings, detected, graph.int64s('query/end', [pad ? -1 : 2 ** 53 - 1]), graph.int64s('query/axis_0', [0])], {}, 'query/query_embeddings');
   graph.addOutput(queryEmbeddings, STUDENT_TENSORS.queryEmbeddings, OnnxDataType.FLOAT, ['queries', studentDimension(variant)]);
   graph.addOutput(persons.boxes, STUDENT_TENSORS.boxes, OnnxDataType.FLOAT, ['detections', 4]);
   graph.addOutput(persons.scores, STUDENT_TENSORS.scores, OnnxDataType.FLOAT, ['detections']);
