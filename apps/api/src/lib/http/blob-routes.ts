@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sharp from 'sharp';
 import type { Principal } from '../auth/principal.js';
-import { requireKey } from '../auth/principal.js';
+import { canReadFrames, requireKey } from '../auth/principal.js';
 import { AppError, badInput, notFound, tooLarge } from '../errors.js';
 import type { AppContext } from '../app.js';
 import { findDetection } from '../repositories/detections-repository.js';
@@ -47,7 +47,7 @@ export async function getStoredImage(
 ): Promise<void> {
   if (!isUuid(tenantId) || !isUuid(id)) throw notFound(kind);
   const signed = app.signer.verify(kind, tenantId, id, url.searchParams);
-  const byKey = actor.kind === 'key' && actor.tenantId === tenantId;
+  const byKey = canReadFrames(actor) && actor.tenantId === tenantId;
   if (!signed && !byKey) throw notFound(kind);
 
   const found = await app.db.withTenant(tenantId, async (tx) => {
