@@ -14,7 +14,9 @@ export { assertValidImage, assertPixelLimit, type RgbImage, type Box } from './l
 export { boxArea, iou, clampBox, cropRegion } from './lib/image/box.js';
 export { computeResizeGeometry, boxToOriginal, type ResizeGeometry, type Size } from './lib/image/geometry.js';
 export { sampleBilinear, resizeBilinear, cropImage } from './lib/image/bilinear.js';
-export { prepareImage, prepareCrops, type Float32Tensor, type PreparedImage } from './lib/image/input-tensor.js';
+export { resampleAntialiased, resizeAntialiased, triangleTaps, type FilterTaps } from './lib/image/antialias.js';
+export { cropOnCanvas, isCropQuery, CROP_QUERY_MIN_COVERAGE, type CropCanvas } from './lib/image/crop-canvas.js';
+export { prepareImage, prepareCrops, mirrorCrops, type Float32Tensor, type PreparedImage } from './lib/image/input-tensor.js';
 export { nonMaxSuppression, type Candidate } from './lib/postprocess/nms.js';
 export { decodeYolox, YOLOX_STRIDES } from './lib/postprocess/decoders/yolox.js';
 export { decodeYolov8 } from './lib/postprocess/decoders/yolov8.js';

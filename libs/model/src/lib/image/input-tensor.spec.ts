@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ManifestInput } from '../manifest/manifest-schema.js';
-import { prepareCrops, prepareImage } from './input-tensor.js';
+import { mirrorCrops, prepareCrops, prepareImage } from './input-tensor.js';
 import type { RgbImage } from './rgb-image.js';
 
 // 4x2 image, every pixel R=10 G=20 B=30
@@ -56,5 +56,39 @@ describe('prepareCrops', () => {
     const tensor = prepareCrops(gradient, [{ x1: 0, y1: 0, x2: 1, y2: 1 }, { x1: 2, y1: -5, x2: 99, y2: 2 }], spec);
     expect(tensor.dims).toEqual([2, 3, 1, 1]);
     expect(Array.from(tensor.data)).toEqual([0, 0, 0, 45, 45, 45]);
+  });
+});
+
+describe('antialiased crops (manifest resize.antialias, sourceMaxHeight)', () => {
+  // 6 x 12 ramp: value = 20 * row + column, all channels.
+  const ramp: RgbImage = { data: Uint8Array.from({ length: 6 * 12 * 3 }, (_, i) => 20 * Math.floor(i / 18) + (Math.floor(i / 3) % 6)), width: 6, height: 12, channels: 3 };
+  const rgb = (resize: ManifestInput['resize']) => input({ resize, height: 3, width: 2, colorOrder: 'RGB', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] });
+  const whole = { x1: 0, y1: 0, x2: 6, y2: 12 };
+
+  it('averages every source row a 4x shrink covers (2-tap bilinear reads only two of them)', () => {
+    const antialiased = prepareCrops(ramp, [whole], rgb({ mode: 'stretch', antialias: true }));
+    const plain = prepareCrops(ramp, [whole], rgb({ mode: 'stretch' }));
+    // Output row 0 of 3: centre 2.0, support 4 → rows 0-5 weighted 5, 7, 7, 5, 3, 1 (/28): mean row 53/28;
+    // column 0 of 2: centre 1.5, support 3 → columns 0-3 weighted 2, 3, 2, 1 (/8): mean column 1.25.
+    expect(antialiased.data[0]).toBeCloseTo(20 * (53 / 28) + 1.25, 4);
+    // 2-tap: source row 1.5 and column 1 → 20 * 1.5 + 1.
+    expect(plain.data[0]).toBeCloseTo(31, 5);
+  });
+
+  it('sourceMaxHeight shrinks a taller source first (8-bit), then resizes', () => {
+    const direct = prepareCrops(ramp, [whole], rgb({ mode: 'stretch', antialias: true }));
+    const twoStep = prepareCrops(ramp, [whole], rgb({ mode: 'stretch', antialias: true, sourceMaxHeight: 6 }));
+    const noOp = prepareCrops(ramp, [whole], rgb({ mode: 'stretch', antialias: true, sourceMaxHeight: 12 }));
+    expect(Array.from(noOp.data)).toEqual(Array.from(direct.data));
+    expect(Array.from(twoStep.data)).not.toEqual(Array.from(direct.data));
+    for (const value of twoStep.data) expect(value).toBeGreaterThanOrEqual(0);
+  });
+
+  it('mirrorCrops flips every row of every crop, NCHW and NHWC', () => {
+    const nchw = { data: Float32Array.from({ length: 2 * 3 * 3 * 2 }, (_, i) => i), dims: [2, 3, 3, 2] };
+    const flipped = mirrorCrops(nchw, rgb({ mode: 'stretch' }));
+    expect(Array.from(flipped.data.slice(0, 4))).toEqual([1, 0, 3, 2]);
+    const nhwc = { data: Float32Array.from({ length: 3 * 2 * 3 }, (_, i) => i), dims: [1, 3, 2, 3] };
+    expect(Array.from(mirrorCrops(nhwc, { ...rgb({ mode: 'stretch' }), layout: 'NHWC' }).data.slice(0, 6))).toEqual([3, 4, 5, 0, 1, 2]);
   });
 });

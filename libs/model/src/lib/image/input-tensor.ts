@@ -1,10 +1,11 @@
 /**
  * Turns images and crops into the float32 input tensor a manifest describes:
- * resize (stretch | letterbox), colour order, ((pixel * scale) - mean) / std,
+ * resize (stretch | letterbox; 2-tap bilinear or antialiased), colour order, ((pixel * scale) - mean) / std,
  * NCHW or NHWC. Returns the geometry so boxes can be mapped back.
  */
 import type { ManifestInput } from '../manifest/manifest-schema.js';
 import { cropRegion } from './box.js';
+import { resampleAntialiased, resizeAntialiased } from './antialias.js';
 import { columnTaps, rowTap } from './bilinear.js';
 import { computeResizeGeometry, type ResizeGeometry } from './geometry.js';
 import { assertValidImage, type Box, type RgbImage } from './rgb-image.js';
@@ -53,9 +54,23 @@ function writeRegion(image: RgbImage, region: Box, input: ManifestInput, target:
     }
   }
 
-  const { data, width: sourceWidth, height: sourceHeight, channels } = image;
   const targetWidth = geometry.resized.width;
   const targetHeight = geometry.resized.height;
+  if (input.resize.antialias) {
+    const source = preShrunk(image, region, input.resize);
+    const pixels = resampleAntialiased(source.image, source.region, targetWidth, targetHeight);
+    for (let c = 0; c < 3; c++) {
+      const channel = sourceChannel[c]!;
+      for (let ty = 0; ty < targetHeight; ty++) {
+        let index = offset + c * channelStride + (ty + geometry.offsetY) * rowStride + geometry.offsetX * pixelStride;
+        let from = ty * targetWidth * 3 + channel;
+        for (let tx = 0; tx < targetWidth; tx++, index += pixelStride, from += 3) target[index] = normalise(pixels[from]!, c);
+      }
+    }
+    return geometry;
+  }
+
+  const { data, width: sourceWidth, height: sourceHeight, channels } = image;
   const { left, right, weightRight } = columnTaps(region, targetWidth, sourceWidth, channels);
   for (let c = 0; c < 3; c++) {
     const source = sourceChannel[c]!;
@@ -77,6 +92,19 @@ function writeRegion(image: RgbImage, region: Box, input: ManifestInput, target:
     }
   }
   return geometry;
+}
+
+/**
+ * The source a resize starts from: `region` of `image`, or — when `sourceMaxHeight` is set and the
+ * region is taller — that region already resized to that height (aspect kept, 8-bit), as a trainer's
+ * decoded-crop cache holds it.
+ */
+function preShrunk(image: RgbImage, region: Box, resize: ManifestInput['resize']): { image: RgbImage; region: Box } {
+  const maxHeight = resize.mode === 'stretch' ? resize.sourceMaxHeight : undefined;
+  const regionHeight = region.y2 - region.y1;
+  if (maxHeight === undefined || regionHeight <= maxHeight) return { image, region };
+  const width = Math.max(1, Math.round(((region.x2 - region.x1) * maxHeight) / regionHeight));
+  return { image: resizeAntialiased(image, region, width, maxHeight), region: { x1: 0, y1: 0, x2: width, y2: maxHeight } };
 }
 
 /** The whole image as a batch-of-one input tensor. */
@@ -101,4 +129,22 @@ export function prepareCrops(image: RgbImage, boxes: readonly Box[], input: Mani
     writeRegion(image, cropRegion(box, image.width, image.height), input, data, index * size);
   });
   return { data, dims: tensorDims(input, boxes.length) };
+}
+
+/** A copy of a crops tensor (manifest layout) with every crop mirrored left-right: the test-time flip. */
+export function mirrorCrops(tensor: Float32Tensor, input: ManifestInput): Float32Tensor {
+  const { width, layout } = input;
+  const mirrored = new Float32Array(tensor.data.length);
+  // One row of one crop: NCHW rows are `width` values of one channel; NHWC rows are `width` RGB triples.
+  const [rowLength, pixel] = layout === 'NCHW' ? [width, 1] : [width * 3, 3];
+  const rows = tensor.data.length / rowLength;
+  for (let row = 0; row < rows; row++) {
+    const base = row * rowLength;
+    for (let x = 0; x < width; x++) {
+      const from = base + x * pixel;
+      const to = base + (width - 1 - x) * pixel;
+      for (let c = 0; c < pixel; c++) mirrored[to + c] = tensor.data[from + c]!;
+    }
+  }
+  return { data: mirrored, dims: [...tensor.dims] };
 }

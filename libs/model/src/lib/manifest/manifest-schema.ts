@@ -11,14 +11,31 @@ import { DECODER_REGISTRY, DECODERS, EMBEDDER_PAIRED_DECODERS } from '../postpro
 const rgbTriple = z.tuple([z.number(), z.number(), z.number()]);
 const tensorName = z.string().min(1);
 
+/**
+ * Downscaling with a triangle filter whose support widens with the factor (Pillow's
+ * BILINEAR resize, what PyTorch trainers usually feed) instead of 2-tap bilinear.
+ * Absent or false: 2-tap bilinear (OpenCV INTER_LINEAR, TF resizeBilinear).
+ */
+const antialias = z.boolean().optional();
+
 const resizeSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('letterbox'),
     /** 0..255 pixel value the canvas is filled with before normalisation. */
     padValue: z.number().min(0).max(255).default(0),
     anchor: z.enum(['top-left', 'center']).default('top-left'),
+    antialias,
   }),
-  z.strictObject({ mode: z.literal('stretch') }),
+  z.strictObject({
+    mode: z.literal('stretch'),
+    antialias,
+    /**
+     * With antialias: a source taller than this many pixels is first resized to this height
+     * (aspect kept, rounded to 8 bits), then to the input — the two steps a trainer that
+     * caches decoded crops at a bounded height applies (libs/training: 1.25 x input height).
+     */
+    sourceMaxHeight: z.number().int().positive().max(8192).optional(),
+  }),
 ]);
 
 const inputSchema = z.strictObject({
@@ -53,7 +70,24 @@ const embeddingSchema = z.strictObject({
    * pixels) whose embeddings [M, D] the same re-ID branch computes, so a given box (a query crop
    * the detector missed) is embedded directly. detectPeople feeds it an empty [0, 4].
    */
-  queryBoxes: z.strictObject({ input: tensorName, output: tensorName }).optional(),
+  queryBoxes: z
+    .strictObject({
+      input: tensorName,
+      output: tensorName,
+      /**
+       * A query box covering (nearly) the whole image — a crop query — is not embedded where it
+       * stands (the person would fill the input, a scale a distilled head never saw): the crop is
+       * resized (antialiased) to `personHeight` input pixels, pasted on a `padValue` canvas of the
+       * input size, and that box is embedded. The head's training scale; absent: embedded in place.
+       */
+      cropQuery: z.strictObject({ personHeight: z.number().int().positive().max(8192) }).optional(),
+    })
+    .optional(),
+  /**
+   * Embedders only: embed each crop and its mirror image, sum, L2-normalise (test-time flip).
+   * Twice the inference per crop.
+   */
+  flipAverage: z.boolean().optional(),
 });
 
 const manifestSchema = z
@@ -95,6 +129,15 @@ const manifestSchema = z
     const paired = EMBEDDER_PAIRED_DECODERS as readonly string[];
     if (manifest.embedder && !paired.includes(manifest.family)) {
       issue(['embedder'], `only a detector family (${paired.join(', ')}) can name an embedder, not "${manifest.family}"`);
+    }
+    if (manifest.embedding?.flipAverage && manifest.family !== 'reid-embedder') {
+      issue(['embedding', 'flipAverage'], `only for family "reid-embedder", not "${manifest.family}"`);
+    }
+    if (manifest.embedding?.queryBoxes?.cropQuery && manifest.input.resize.mode !== 'letterbox') {
+      issue(['embedding', 'queryBoxes', 'cropQuery'], 'needs input.resize.mode "letterbox" (the canvas is the letterboxed input)');
+    }
+    if (manifest.embedding?.queryBoxes?.cropQuery && manifest.embedding.queryBoxes.cropQuery.personHeight > manifest.input.height) {
+      issue(['embedding', 'queryBoxes', 'cropQuery', 'personHeight'], `must be at most input.height (${manifest.input.height})`);
     }
     if (manifest.family === 'reid-embedder') {
       if (!manifest.embedding) issue(['embedding'], 'required for family "reid-embedder"');

@@ -136,3 +136,40 @@ describe('verifyModelChecksum', () => {
     await expect(verifyModelChecksum(parseManifest(yolox), bytes)).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' });
   });
 });
+
+describe('parseManifest: preprocessing parity fields', () => {
+  const embedderManifest = {
+    ...yolox,
+    id: 'crop-embedder',
+    role: 'teacher',
+    family: 'reid-embedder',
+    output: undefined,
+    input: { ...yolox.input, resize: { mode: 'stretch', antialias: true, sourceMaxHeight: 240 } },
+    embedding: { tensor: 'embeddings', dimension: 8, normalized: true, flipAverage: true },
+  };
+
+  it('accepts antialias, sourceMaxHeight and flipAverage on an embedder', () => {
+    const manifest = parseManifest(embedderManifest);
+    expect(manifest.input.resize).toEqual({ mode: 'stretch', antialias: true, sourceMaxHeight: 240 });
+    expect(manifest.embedding?.flipAverage).toBe(true);
+  });
+
+  it('refuses flipAverage on a detector and sourceMaxHeight on a letterbox', () => {
+    const detector = { ...yolox, family: 'end-to-end', output: { ...yolox.output, decoder: 'end-to-end', tensors: { boxes: 'b', scores: 's', embeddings: 'e' } } };
+    expect(errorOf(() => parseManifest({ ...detector, embedding: { tensor: 'e', dimension: 8, normalized: true, flipAverage: true } })).message).toMatch(/embedding\.flipAverage: only for family "reid-embedder"/);
+    expect(() => parseManifest({ ...yolox, input: { ...yolox.input, resize: { mode: 'letterbox', sourceMaxHeight: 240 } } })).toThrow(/sourceMaxHeight/);
+  });
+
+  it('cropQuery: on a letterboxed end-to-end student, personHeight within the input', () => {
+    const student = {
+      ...yolox,
+      family: 'end-to-end',
+      output: { ...yolox.output, decoder: 'end-to-end', tensors: { boxes: 'b', scores: 's', embeddings: 'e' } },
+      embedding: { tensor: 'e', dimension: 8, normalized: true, queryBoxes: { input: 'q', output: 'qe', cropQuery: { personHeight: 176 } } },
+    };
+    expect(parseManifest(student).embedding?.queryBoxes?.cropQuery).toEqual({ personHeight: 176 });
+    expect(errorOf(() => parseManifest({ ...student, input: { ...student.input, resize: { mode: 'stretch' } } })).message).toMatch(/cropQuery: needs input\.resize\.mode "letterbox"/);
+    const tall = { ...student, embedding: { ...student.embedding, queryBoxes: { input: 'q', output: 'qe', cropQuery: { personHeight: 400 } } } };
+    expect(errorOf(() => parseManifest(tall)).message).toMatch(/personHeight: must be at most input\.height \(192\)/);
+  });
+});

@@ -1,10 +1,11 @@
 /**
  * Crop embedder (`family: "reid-embedder"`): crops the boxes out of the image
  * (clamped), resizes each per the manifest, runs them in batches and returns
- * one L2-normalised embedding per box, in box order.
+ * one L2-normalised embedding per box, in box order (with `embedding.flipAverage`,
+ * the renormalised sum of the crop's and its mirror image's embeddings).
  */
 import { asModelError, ModelError } from '../errors/model-error.js';
-import { prepareCrops } from '../image/input-tensor.js';
+import { mirrorCrops, prepareCrops, type Float32Tensor } from '../image/input-tensor.js';
 import type { Box, RgbImage } from '../image/rgb-image.js';
 import type { ModelManifest } from '../manifest/manifest-schema.js';
 import { l2Normalize } from '../postprocess/embedding.js';
@@ -34,25 +35,33 @@ export function createCropEmbedder(manifest: ModelManifest, runner: InferenceRun
   const batchSize = effectiveBatchSize(manifest, runner, requestedBatchSize);
   const { dimension } = embedding;
 
-  async function embedBatch(image: RgbImage, boxes: readonly Box[]): Promise<Float32Array[]> {
-    const tensor = prepareCrops(image, boxes, manifest.input);
+  async function runCrops(tensor: Float32Tensor, count: number): Promise<Float32Array[]> {
     let outputs;
     try {
       outputs = await runner.run({ [manifest.input.name]: tensor }, [embedding!.tensor]);
     } catch (error) {
-      throw asModelError(error, 'INFERENCE_FAILED', `model "${manifest.id}" failed on ${boxes.length} crops`);
+      throw asModelError(error, 'INFERENCE_FAILED', `model "${manifest.id}" failed on ${count} crops`);
     }
     const result = outputs[embedding!.tensor];
-    if (!result || result.data.length !== boxes.length * dimension) {
+    if (!result || result.data.length !== count * dimension) {
       throw new ModelError(
         'INFERENCE_FAILED',
-        `model "${manifest.id}" returned [${result?.dims.join(', ') ?? ''}] for ${boxes.length} crops; expected [${boxes.length}, ${dimension}]`,
+        `model "${manifest.id}" returned [${result?.dims.join(', ') ?? ''}] for ${count} crops; expected [${count}, ${dimension}]`,
       );
     }
-    return boxes.map((_, row) => {
+    return Array.from({ length: count }, (_, row) => {
       const vector = result.data.slice(row * dimension, (row + 1) * dimension);
       return embedding!.normalized ? vector : l2Normalize(vector);
     });
+  }
+
+  async function embedBatch(image: RgbImage, boxes: readonly Box[]): Promise<Float32Array[]> {
+    const tensor = prepareCrops(image, boxes, manifest.input);
+    const plain = await runCrops(tensor, boxes.length);
+    if (!embedding!.flipAverage) return plain;
+    // Test-time flip: the mean of the unit vectors of the crop and its mirror image, renormalised.
+    const mirrored = await runCrops(mirrorCrops(tensor, manifest.input), boxes.length);
+    return plain.map((vector, row) => l2Normalize(vector.map((value, i) => value + mirrored[row]![i]!)));
   }
 
   return {

@@ -5,6 +5,7 @@
  * crops) for two-model edge setups, or a bare detector (embedding = null).
  */
 import { asModelError, ModelError } from '../errors/model-error.js';
+import { cropOnCanvas, isCropQuery } from '../image/crop-canvas.js';
 import { boxToModelInput } from '../image/geometry.js';
 import { prepareImage, type Float32Tensor } from '../image/input-tensor.js';
 import type { Box, RgbImage } from '../image/rgb-image.js';
@@ -27,6 +28,8 @@ export interface Student {
    * Embeds given boxes (original-image pixels) directly, without detection: a query crop the
    * detector missed. Present for a composite student (its embedder) and for an end-to-end student
    * whose manifest declares `embedding.queryBoxes`; absent otherwise. Unit-length embeddings, in order.
+   * With `queryBoxes.cropQuery`, a box covering nearly the whole image is embedded pasted at the
+   * head's trained person height on a blank canvas (see image/crop-canvas.ts).
    */
   embedBoxes?(image: RgbImage, boxes: readonly Box[]): Promise<Float32Array[]>;
   release(): Promise<void>;
@@ -50,27 +53,47 @@ export function createStudent(manifest: ModelManifest, detector: InferenceRunner
       throw asModelError(error, 'INFERENCE_FAILED', `model "${manifest.id}" failed`);
     }
   };
+  // Boxes embedded where they stand: the image letterboxed once, every box mapped onto it.
+  const embedInPlace = async (image: RgbImage, boxes: readonly Box[]): Promise<Float32Array[]> => {
+    if (boxes.length === 0) return [];
+    const prepared = prepareImage(image, manifest.input);
+    const data = Float32Array.from(boxes.flatMap((box) => {
+      const { x1, y1, x2, y2 } = boxToModelInput(box, prepared.geometry);
+      return [x1, y1, x2, y2];
+    }));
+    const outputs = await run({ [manifest.input.name]: prepared.tensor, ...boxesFeed(data) }, [queryBoxes!.output]);
+    const { dimension, normalized } = manifest.embedding!;
+    const rows = outputs[queryBoxes!.output];
+    if (!rows || rows.data.length !== boxes.length * dimension) {
+      throw new ModelError('INFERENCE_FAILED', `model "${manifest.id}": ${queryBoxes!.output} has shape [${rows?.dims.join(', ')}], expected [${boxes.length}, ${dimension}]`);
+    }
+    return boxes.map((_, i) => {
+      const row = rows.data.slice(i * dimension, (i + 1) * dimension);
+      return normalized ? row : l2Normalize(row);
+    });
+  };
+  const cropQuery = queryBoxes?.cropQuery;
+  const resize = manifest.input.resize;
+  // A crop query (the box is nearly the whole image) is pasted at the head's trained scale first.
+  const embedQueryBoxes = async (image: RgbImage, boxes: readonly Box[]): Promise<Float32Array[]> => {
+    if (!cropQuery || resize.mode !== 'letterbox') return embedInPlace(image, boxes);
+    const crops = boxes.map((box) => isCropQuery(box, image));
+    const inPlace = await embedInPlace(image, boxes.filter((_, i) => !crops[i]));
+    const embeddings: Float32Array[] = [];
+    let next = 0;
+    for (const [i, box] of boxes.entries()) {
+      if (!crops[i]) embeddings.push(inPlace[next++]!);
+      else {
+        const pasted = cropOnCanvas(image, box, manifest.input.width, manifest.input.height, cropQuery.personHeight, resize.padValue);
+        embeddings.push((await embedInPlace(pasted.canvas, [pasted.box]))[0]!);
+      }
+    }
+    return embeddings;
+  };
   const embedBoxes = embedder
     ? (image: RgbImage, boxes: readonly Box[]) => embedder.embedCrops(image, boxes)
     : queryBoxes && manifest.embedding
-      ? async (image: RgbImage, boxes: readonly Box[]) => {
-          if (boxes.length === 0) return [];
-          const prepared = prepareImage(image, manifest.input);
-          const data = Float32Array.from(boxes.flatMap((box) => {
-            const { x1, y1, x2, y2 } = boxToModelInput(box, prepared.geometry);
-            return [x1, y1, x2, y2];
-          }));
-          const outputs = await run({ [manifest.input.name]: prepared.tensor, ...boxesFeed(data) }, [queryBoxes.output]);
-          const { dimension, normalized } = manifest.embedding!;
-          const rows = outputs[queryBoxes.output];
-          if (!rows || rows.data.length !== boxes.length * dimension) {
-            throw new ModelError('INFERENCE_FAILED', `model "${manifest.id}": ${queryBoxes.output} has shape [${rows?.dims.join(', ')}], expected [${boxes.length}, ${dimension}]`);
-          }
-          return boxes.map((_, i) => {
-            const row = rows.data.slice(i * dimension, (i + 1) * dimension);
-            return normalized ? row : l2Normalize(row);
-          });
-        }
+      ? embedQueryBoxes
       : undefined;
 
   return {
