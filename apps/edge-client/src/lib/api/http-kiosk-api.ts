@@ -19,6 +19,7 @@ interface GraphQLResponse<T> {
 
 export class HttpKioskApi implements KioskApi {
   private readonly printed = new WeakMap<object, string>();
+  private teacherId: Promise<string | null> | undefined;
 
   constructor(
     private readonly apiBase: string,
@@ -46,6 +47,7 @@ export class HttpKioskApi implements KioskApi {
   }
 
   async searchPerson(request: SearchRequest): Promise<SearchResult> {
+    const teacher = this.teacherModelId();
     const data = await this.graphql(SearchPersonDocument, {
       input: {
         query: { photo: { blobId: request.blobId, box: request.box } },
@@ -55,9 +57,11 @@ export class HttpKioskApi implements KioskApi {
     });
     return {
       totalMs: data.searchPerson.stats.totalMs,
-      hits: data.searchPerson.hits.map(({ rank, score, detection }) => ({
+      teacherModelId: await teacher,
+      hits: data.searchPerson.hits.map(({ rank, score, teacherScore, detection }) => ({
         rank,
         score,
+        teacherScore: teacherScore ?? null,
         detectionId: detection.id,
         box: { x1: detection.box.x1, y1: detection.box.y1, x2: detection.box.x2, y2: detection.box.y2 },
         capturedAt: detection.capturedAt,
@@ -69,6 +73,18 @@ export class HttpKioskApi implements KioskApi {
         cropUrl: this.absolute(detection.cropUrl),
       })),
     };
+  }
+
+  /** The API's teacher id, asked once per API object (it changes only with a server restart). */
+  private teacherModelId(): Promise<string | null> {
+    this.teacherId ??= this.graphql(ModelsDocument, {}).then(
+      ({ models }) => models.teacher?.id ?? null,
+      () => {
+        this.teacherId = undefined;
+        return null;
+      },
+    );
+    return this.teacherId;
   }
 
   async activeStudent(): Promise<StudentModelLocation> {

@@ -36,7 +36,10 @@ export interface SearchRequest {
 
 export interface SearchHit {
   rank: number;
+  /** Teacher cosine when the server re-ranked this hit, else the student cosine. */
   score: number;
+  /** null when the hit was not re-ranked (its score is then the student's). */
+  teacherScore: number | null;
   detectionId: string;
   box: Box;
   capturedAt: string;
@@ -52,6 +55,8 @@ export interface SearchHit {
 export interface SearchResult {
   hits: SearchHit[];
   totalMs: number | null;
+  /** The teacher that re-ranked (its id sets the score scale, see result-groups.ts); null without one. */
+  teacherModelId: string | null;
 }
 
 export interface StudentModelLocation {

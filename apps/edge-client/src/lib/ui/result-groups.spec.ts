@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchHit } from '../api/kiosk-api.js';
-import { collapseSightings, groupResults, likelyThreshold } from './result-groups.js';
+import { CALIBRATION, collapseSightings, groupResults, likelyThreshold, scoreScale, TEACHER_SCALES } from './result-groups.js';
 
 let next = 0;
 function hit(score: number, overrides: Partial<SearchHit> = {}): SearchHit {
@@ -8,6 +8,7 @@ function hit(score: number, overrides: Partial<SearchHit> = {}): SearchHit {
   return {
     rank: next,
     score,
+    teacherScore: score,
     detectionId: `d${next}`,
     box: { x1: 100, y1: 100, x2: 200, y2: 400 },
     capturedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0) + next * 60_000).toISOString(),
@@ -24,7 +25,7 @@ function hit(score: number, overrides: Partial<SearchHit> = {}): SearchHit {
 describe('likelyThreshold', () => {
   it('sits clearly above the bulk of the scores (other people at 82-87 %)', () => {
     const strangers = [0.82, 0.83, 0.84, 0.84, 0.85, 0.85, 0.86, 0.86, 0.87, 0.83, 0.84, 0.85];
-    const threshold = likelyThreshold([0.97, 0.96, ...strangers]);
+    const threshold = likelyThreshold([0.97, 0.96, ...strangers], CALIBRATION);
     expect(threshold).toBeGreaterThan(0.87);
     expect(threshold).toBeLessThan(0.96);
   });
@@ -48,6 +49,30 @@ describe('groupResults', () => {
   it('says nobody is likely when all scores are one bulk', () => {
     const hits = [0.87, 0.87, 0.86, 0.86, 0.85, 0.85, 0.84, 0.84].map((score, index) => hit(score, { galleryId: `g${index}` }));
     expect(groupResults(hits).likely).toEqual([]);
+  });
+});
+
+describe('scoreScale', () => {
+  it("uses the re-ranking teacher's measured scale, and the highest known one otherwise", () => {
+    const reranked = [hit(0.7), hit(0.2)];
+    expect(scoreScale(reranked, 'default-teacher')).toEqual(TEACHER_SCALES['default-teacher']);
+    expect(scoreScale(reranked, 'colour-teacher')).toEqual(TEACHER_SCALES['colour-teacher']);
+    expect(scoreScale(reranked, 'someone-elses-teacher').floor).toBe(0.88);
+    expect(scoreScale(reranked, null).floor).toBe(0.88);
+    // Student scores (a hit the server did not re-rank) are not on the teacher's scale.
+    expect(scoreScale([hit(0.7), hit(0.2, { teacherScore: null })], 'default-teacher').floor).toBe(0.88);
+  });
+
+  it('finds the learned teacher\'s same person among strangers at 0-45 %, where the colour floor would find nobody', () => {
+    const strangers = [0.44, 0.43, 0.36, 0.33, 0.31, 0.3, 0.29, 0.28, 0.27, 0.26, 0.25, 0.22, 0.17, 0.16, 0.15, 0.13, 0.12, 0.11, 0.1, 0.08];
+    const hits = [hit(0.8), ...strangers.map((score, index) => hit(score, { galleryId: `g${index}` }))];
+    expect(groupResults(hits).likely).toEqual([]);
+    const grouped = groupResults(hits, 'default-teacher');
+    expect(grouped.likely.map((sighting) => sighting.hit.score)).toEqual([0.8]);
+    expect(grouped.threshold).toBeGreaterThanOrEqual(0.56);
+    expect(grouped.threshold).toBeLessThan(0.8);
+    // A gallery without the person: the best stranger stays below the learned teacher's floor.
+    expect(groupResults(strangers.map((score, index) => hit(score, { galleryId: `h${index}` })), 'default-teacher').likely).toEqual([]);
   });
 });
 

@@ -26,13 +26,13 @@ export class SearchResults {
     this.summary.textContent = message;
   }
 
-  show(hits: SearchHit[], totalMs: number | null): void {
+  show(hits: SearchHit[], totalMs: number | null, teacherModelId: string | null): void {
     this.clear();
     if (hits.length === 0) {
       this.summary.textContent = 'Nobody in this gallery yet.';
       return;
     }
-    const { likely, others, threshold } = groupResults(hits);
+    const { likely, others, threshold } = groupResults(hits, teacherModelId);
     const took = totalMs === null ? '' : ` (${Math.round(totalMs)} ms)`;
     this.summary.textContent =
       likely.length === 0

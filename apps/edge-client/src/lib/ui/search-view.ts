@@ -154,8 +154,8 @@ export class SearchView implements KioskView {
     try {
       photo.blobId ??= (await this.context.api.uploadBlob(await encodeJpeg(photo.frame.canvas))).blobId;
       const galleryIds = this.context.config.galleryId ? [this.context.config.galleryId] : [];
-      const { hits, totalMs } = await this.context.api.searchPerson({ blobId: photo.blobId, box: detection.box, galleryIds, topK: TOP_K });
-      this.results.show(hits, totalMs);
+      const { hits, totalMs, teacherModelId } = await this.context.api.searchPerson({ blobId: photo.blobId, box: detection.box, galleryIds, topK: TOP_K });
+      this.results.show(hits, totalMs, teacherModelId);
     } catch (error) {
       const offline = error instanceof ApiError && error.code === 'NETWORK';
       this.results.showMessage(offline ? 'Offline: searching needs a connection to the server.' : `Search failed: ${error instanceof Error ? error.message : String(error)}`);
