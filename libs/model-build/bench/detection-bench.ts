@@ -20,6 +20,8 @@ export interface DetectionResult {
   recall: number;
   precision: number;
   operatingThreshold: number;
+  /** Detections at the operating threshold matching no positive (IoU 0.5) nor an ignore region, per frame. */
+  falsePositivesPerFrame: number;
   frames: number;
   positives: number;
 }
@@ -46,6 +48,7 @@ export async function mot17DetectionMetrics(
     recall: atThreshold.recall,
     precision: atThreshold.precision,
     operatingThreshold,
+    falsePositivesPerFrame: atThreshold.falsePositives / frames.length,
     frames: frames.length,
     positives: curve.positives,
   };

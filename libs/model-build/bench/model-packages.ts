@@ -59,12 +59,16 @@ export function thirdPartyDir(model: ThirdPartyModel, edit?: (manifest: Record<s
  * `scoreThreshold` (AP needs the low-score tail); the ONNX file is symlinked.
  */
 export function withScoreThreshold(modelDir: string, scoreThreshold: number): string {
-  const manifest = JSON.parse(readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as {
-    file: string;
-    output?: { scoreThreshold: number };
-  };
-  if (manifest.output) manifest.output.scoreThreshold = scoreThreshold;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'low-threshold-'));
+  return withManifestEdit<{ output?: { scoreThreshold: number } }>(modelDir, (manifest) => {
+    if (manifest.output) manifest.output.scoreThreshold = scoreThreshold;
+  });
+}
+
+/** A copy of a package whose manifest `edit` changed (a bench variant); the ONNX file is symlinked. */
+export function withManifestEdit<M>(modelDir: string, edit: (manifest: M) => void): string {
+  const manifest = JSON.parse(readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as M & { file: string };
+  edit(manifest);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'model-variant-'));
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   symlinkSync(path.resolve(modelDir, manifest.file), path.join(dir, manifest.file));
   return dir;

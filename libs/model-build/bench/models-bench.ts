@@ -13,9 +13,10 @@ import type { Box, RgbImage } from '@person-search/model';
 import { decodeImage, loadStudent, loadTeacher, readManifest } from '@person-search/model/node';
 import { isPositivePedestrian } from '../src/lib/evaluation/mot-ground-truth.js';
 import { AP_SCORE_THRESHOLD, mot17DetectionMetrics } from './detection-bench.js';
-import { builtModelDir, freshTeacherDir, thirdPartyDir, thirdPartyOnnxPath, withScoreThreshold } from './model-packages.js';
+import { builtModelDir, freshTeacherDir, thirdPartyDir, thirdPartyOnnxPath, withManifestEdit, withScoreThreshold } from './model-packages.js';
 import { retrievalMetrics } from '../src/lib/evaluation/retrieval-metrics.js';
 import { learningTargetsTable } from './learning-targets.js';
+import { parityTable } from './parity-bench.js';
 import { cuhk03Embeddings, hsvHistogramEmbedder, mot17ReidMetrics, type BoxEmbedder, type QueryGallery } from './reid-bench.js';
 import { barChartSvg, formatTable, writeResults, type Row, type Table } from './report.js';
 import { cuhk03ValDir, loadCuhk03Val, loadMot17, missingReason, mot17Dir, repoRoot, type MotSequence } from './shared-data.js';
@@ -92,10 +93,10 @@ async function main(): Promise<void> {
     await model.release();
     detectionRows.push({
       name: detector.name,
-      values: { 'AP@0.5': result.averagePrecision, recall: result.recall, precision: result.precision, threshold: operatingThreshold, frames: result.frames },
+      values: { 'AP@0.5': result.averagePrecision, recall: result.recall, precision: result.precision, 'FP/frame': result.falsePositivesPerFrame, threshold: operatingThreshold, frames: result.frames },
     });
   }
-  tables.push({ title: 'Detection, MOT17-mini (pedestrians, visibility >= 0.3; others ignored)', columns: ['AP@0.5', 'recall', 'precision', 'threshold', 'frames'], rows: detectionRows });
+  tables.push({ title: 'Detection, MOT17-mini (pedestrians, visibility >= 0.3; others ignored)', columns: ['AP@0.5', 'recall', 'precision', 'FP/frame', 'threshold', 'frames'], rows: detectionRows });
 
   // Re-ID.
   const embedders: Embedders[] = [
@@ -147,6 +148,11 @@ async function main(): Promise<void> {
     }),
   );
 
+  const shippedTeacher = cuhk03ByKey.get('teacher');
+  if (cuhk03 && shippedTeacher && teacher.manifest.embedding?.dimension === loadedStudent?.embeddingDimension) {
+    tables.push(await parityTable({ data: cuhk03, teacherDir, studentDir: student.dir, shippedTeacher, shippedStudent: cuhk03ByKey.get('student') }));
+  }
+
   // Speed.
   if (!options['no-speed']) tables.push(await speedTable(mot, student.dir, teacherDir));
 
@@ -170,7 +176,13 @@ async function speedTable(mot: MotSequence[], studentDir: string | undefined, te
     const endToEnd = await studentDetectSpeed(studentDir, frame, speedRuns);
     rows.push({ name: 'student detectPeople, pre/post incl. (ms/frame)', values: { value: endToEnd.medianMs } });
   }
-  for (const [name, dir] of [['default-teacher', teacherDir], ['OSNet-x0.25', missingReason(thirdPartyOnnxPath('osnet')) ? undefined : thirdPartyDir('osnet')]] as const) {
+  const teacherFlips = JSON.parse(readFileSync(path.join(teacherDir, 'manifest.json'), 'utf8')).embedding?.flipAverage === true;
+  const teachers = [
+    ['default-teacher', teacherDir],
+    ...(teacherFlips ? [['default-teacher without test-time flip', withManifestEdit<{ embedding: Record<string, unknown> }>(teacherDir, (manifest) => delete manifest.embedding['flipAverage'])]] : []),
+    ['OSNet-x0.25', missingReason(thirdPartyOnnxPath('osnet')) ? undefined : thirdPartyDir('osnet')],
+  ] as const;
+  for (const [name, dir] of teachers) {
     if (!dir) {
       rows.push({ name: `${name} crops/s`, values: {}, skipped: missingReason(thirdPartyOnnxPath('osnet')) });
       continue;

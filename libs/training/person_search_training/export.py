@@ -86,13 +86,16 @@ def write_embedder_package(folder: str, onnx_path: str, *, model_id: str, versio
             "layout": "NCHW",
             "height": height,
             "width": width,
-            "resize": {"mode": "stretch"},
+            # As train_teacher.py feeds crops: Pillow BILINEAR (antialiased), decoded crops cached at
+            # most 1.25 x the input height, then stretched to the input (load_images + plain).
+            "resize": {"mode": "stretch", "antialias": True, "sourceMaxHeight": int(height * 1.25)},
             "colorOrder": "RGB",
             "scale": 1,
             "mean": [0, 0, 0],
             "std": [1, 1, 1],
         },
-        "embedding": {"tensor": "embeddings", "dimension": dimension, "normalized": True},
+        # Test-time flip (crop + mirror image, summed, renormalised): +0.017 val mAP measured on the committed teacher.
+        "embedding": {"tensor": "embeddings", "dimension": dimension, "normalized": True, "flipAverage": True},
     }
     with open(os.path.join(folder, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2)

@@ -22,7 +22,10 @@ export const COLOUR_STUDENT_ID = 'colour-student';
 /** Bump when the colour graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
 export const DEFAULT_STUDENT_VERSION = '1.7.0';
 /** Version prefix of a learned student; the weights' own hash follows, so new weights rebuild. */
-export const LEARNED_STUDENT_VERSION = '2.1.0';
+export const LEARNED_STUDENT_VERSION = '2.2.0';
+
+/** Person height (input pixels) at which a learned head embeds a crop query: the middle of the distiller's 96-256. */
+export const LEARNED_HEAD_PERSON_HEIGHT = 176;
 
 /** Which re-ID branch a student gets, under which package id. */
 export interface StudentVariant {
@@ -204,7 +207,13 @@ export async function buildStudent(variant: StudentVariant): Promise<BuiltModel>
       tensor: STUDENT_TENSORS.embeddings,
       dimension,
       normalized: true,
-      queryBoxes: { input: STUDENT_TENSORS.queryBoxes, output: STUDENT_TENSORS.queryEmbeddings },
+      queryBoxes: {
+        input: STUDENT_TENSORS.queryBoxes,
+        output: STUDENT_TENSORS.queryEmbeddings,
+        // A learned head saw people 96-256 px tall on 512 x 512 (libs/training distill.py compose_frames):
+        // a crop query is pasted at the middle of that range.
+        ...(variant.learned ? { cropQuery: { personHeight: LEARNED_HEAD_PERSON_HEIGHT } } : {}),
+      },
     },
     ...(variant.learned ? { alignedWith: variant.learned.teacherId } : {}),
   });
