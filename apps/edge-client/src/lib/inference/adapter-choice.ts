@@ -68,7 +68,7 @@ export interface BackendPlan {
 
 /** Pure: what to load for a configured choice and the adapter's verdict. An explicit choice is obeyed. */
 export function planBackend(choice: BackendChoice, verdict: AdapterVerdict): BackendPlan {
-  if (choice !== 'auto') return { backend: choice, reason: `backend="${choice}"` };
+  if (choice !== 'auto') return { backend: choice, reason: `asked for by backend="${choice}"` };
   if (verdict.kind === 'hardware') return { backend: 'webgpu', reason: verdict.reason };
   if (verdict.kind === 'unsure') return { backend: 'probe', reason: verdict.reason };
   return { backend: 'wasm', reason: verdict.reason };

@@ -31,6 +31,7 @@ export class CaptureView implements KioskView {
     people: el('dd', { 'data-fact': 'people' }, '–'),
     waiting: el('dd', { 'data-fact': 'waiting' }, '0'),
     lastError: el('dd', { 'data-fact': 'last-error' }, 'none'),
+    backend: el('dd', { 'data-fact': 'backend' }, 'loading…'),
   };
   private timer: ReturnType<typeof setInterval> | undefined;
   private busy = false;
@@ -73,6 +74,8 @@ export class CaptureView implements KioskView {
           el('dd', { 'data-fact': 'gallery', title: gallery }, gallery || 'not set'),
           el('dt', {}, 'Last upload error'),
           this.facts.lastError,
+          el('dt', {}, 'Model runs on'),
+          this.facts.backend,
         ),
         this.fileInput,
       ),
@@ -82,8 +85,14 @@ export class CaptureView implements KioskView {
 
   start(): void {
     void this.resumeCamera();
-    // Start the model download now rather than on the first frame.
-    this.context.detector().catch(() => undefined);
+    // Start the model download now rather than on the first frame; say where it runs and why (staff diagnose slow kiosks here).
+    this.context.detector().then(
+      (detector) => {
+        const engine = detector.backend === 'webgpu' ? 'WebGPU' : `WASM, ${detector.threads} thread${detector.threads === 1 ? '' : 's'}`;
+        this.facts.backend.textContent = detector.backendReason ? `${engine} — ${detector.backendReason}` : engine;
+      },
+      () => (this.facts.backend.textContent = 'not loaded'),
+    );
   }
 
   stop(): void {
