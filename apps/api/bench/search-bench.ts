@@ -21,14 +21,16 @@ const HELP = `Usage: npm run bench:search [-- options]
   --queries <n>         queries per measurement (default 20)
   --ingest-frames <n>   frames per ingest level (default 120; 10 detections each)
   --maintenance-work-mem <size>  for the HNSW build (default 1GB on Postgres, 256MB on PGlite)
-  --skip-ingest, --skip-worker
-Writes bench/results/search.{json,svg}.`;
+  --parts <list>        what to run: stage1,settings,graphql,ingest,worker (default all; stage1/settings/graphql
+                        load the rows first, ingest and worker use their own databases)
+  --skip-ingest, --skip-worker   the same as leaving ingest / worker out of --parts
+Writes bench/results/search.{json,svg}; with --parts other than all of them, search-<parts>.{json,svg}.`;
 
 const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000' }, backends: { type: 'string', default: 'pglite,postgres' }, 'pglite-max': { type: 'string', default: '100000' },
     queries: { type: 'string', default: '20' }, 'ingest-frames': { type: 'string', default: '120' }, 'maintenance-work-mem': { type: 'string' },
-    'skip-ingest': { type: 'boolean', default: false }, 'skip-worker': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    parts: { type: 'string', default: 'stage1,settings,graphql,ingest,worker' }, 'skip-ingest': { type: 'boolean', default: false }, 'skip-worker': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
@@ -36,6 +38,15 @@ if (args.help) {
   process.exit(0);
 }
 const sizes = args.sizes!.split(',').map(Number);
+const parts = new Set(args.parts!.split(',').map((part) => part.trim()));
+if (args['skip-ingest']) parts.delete('ingest');
+if (args['skip-worker']) parts.delete('worker');
+const unknownParts = [...parts].filter((part) => !['stage1', 'settings', 'graphql', 'ingest', 'worker'].includes(part));
+if (unknownParts.length > 0) {
+  console.error(`unknown --parts ${unknownParts.join(', ')}; valid: stage1, settings, graphql, ingest, worker`);
+  process.exit(2);
+}
+const loadsRows = ['stage1', 'settings', 'graphql'].some((part) => parts.has(part));
 const queryCount = Number(args.queries);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? null;
 const sections: Section[] = [];
@@ -93,10 +104,12 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - started, value };
 }
 
+const BASE_FILTER: AnnFilter = { modelId: BENCH_STUDENT_ID, dimension: DIMENSION, galleryIds: null, capturedAfter: null, capturedBefore: null, excludeDetectionId: null };
+
 async function benchStage1(bench: BenchEnvironment, tenant: LoadedTenant, rows: number): Promise<void> {
   const db = bench.app.db;
   const queries = queryVectors(tenant);
-  const base: AnnFilter = { modelId: BENCH_STUDENT_ID, dimension: DIMENSION, galleryIds: null, capturedAfter: null, capturedBefore: null, excludeDetectionId: null };
+  const base = BASE_FILTER;
   const table: Record<string, Cell>[] = [];
   for (const { name, filter: partial } of filtersOf(tenant)) {
     const filter = { ...base, ...partial };
@@ -127,7 +140,13 @@ async function benchStage1(bench: BenchEnvironment, tenant: LoadedTenant, rows: 
   }
   emit({ title: `Stage 1 (SQL in a tenant transaction, pool 200, ${queryCount} queries): exact vs HNSW vs the chosen plan`, rows: table });
 
-  // ef_search sweep (unfiltered top-20) and iterative scan modes (10-day filter, pool 200).
+}
+
+/** ef_search sweep (unfiltered top-20) and iterative scan modes (10-day filter, pool 200). */
+async function benchHnswSettings(bench: BenchEnvironment, tenant: LoadedTenant, rows: number): Promise<void> {
+  const db = bench.app.db;
+  const queries = queryVectors(tenant);
+  const base = BASE_FILTER;
   const sweep: Record<string, Cell>[] = [];
   const exactTop = await Promise.all(queries.map((query) => db.withTenant(tenant.tenantId, (tx) => runStage1(tx, tenant, query, base, 20, 'exact'))));
   for (const ef of [20, 40, 100, 200, 400]) {
@@ -162,7 +181,11 @@ async function benchStage1(bench: BenchEnvironment, tenant: LoadedTenant, rows: 
   }
   emit({ title: 'HNSW settings: ef_search (top-20, unfiltered) and iterative scan (pool 200, 10-day filter)', rows: sweep });
 
-  // Through GraphQL (HTTP, auth, one transaction), student only: the targets are ≤ 20 ms unfiltered, ≤ 25 ms filtered at 1M.
+}
+
+/** Through GraphQL (HTTP, auth, one transaction), student only: the targets are ≤ 20 ms unfiltered, ≤ 25 ms filtered at 1M. */
+async function benchGraphqlSearch(bench: BenchEnvironment, tenant: LoadedTenant, rows: number): Promise<void> {
+  const queries = queryVectors(tenant);
   const client = new ApiClient(bench.server.url, tenant.adminKey);
   const gql: Record<string, Cell>[] = [];
   for (const { name, filter } of filtersOf(tenant)) {
@@ -194,7 +217,7 @@ try {
       console.log('\npostgres: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
       continue;
     }
-    for (const rows of sizes) {
+    for (const rows of loadsRows ? sizes : []) {
       if (backend === 'pglite' && rows > Number(args['pglite-max'])) {
         console.log(`\npglite: ${rows} rows/tenant skipped (above --pglite-max)`);
         continue;
@@ -207,19 +230,22 @@ try {
         const buildSeconds = await buildStudentIndex(bench, memory);
         summary.push({ backend, 'rows/tenant': rows, 'load s (2 tenants, no index)': round2(load.ms / 1000), 'load rows/s': Math.round((2 * rows) / (load.ms / 1000)), 'HNSW build s': round2(buildSeconds), maintenance_work_mem: memory, 'build target': '≤ 600 s at 1M' });
         console.log(`\n${backend} ${rows} rows/tenant: loaded in ${(load.ms / 1000).toFixed(1)} s, HNSW build ${buildSeconds.toFixed(1)} s (maintenance_work_mem ${memory})`);
-        await benchStage1(bench, load.value[0]!, rows);
+        if (parts.has('stage1')) await benchStage1(bench, load.value[0]!, rows);
+        if (parts.has('settings')) await benchHnswSettings(bench, load.value[0]!, rows);
+        if (parts.has('graphql')) await benchGraphqlSearch(bench, load.value[0]!, rows);
       } finally {
         await bench.close();
       }
     }
-    if (!args['skip-ingest']) emit(await benchIngest(backend, backend === 'postgres' ? adminUrl : null, Number(args['ingest-frames'])));
+    if (parts.has('ingest')) emit(await benchIngest(backend, backend === 'postgres' ? adminUrl : null, Number(args['ingest-frames'])));
   }
-  if (!args['skip-worker']) for (const batchSize of [16, 64]) emit(await benchWorker(batchSize));
+  if (parts.has('worker')) for (const batchSize of [16, 64]) emit(await benchWorker(batchSize));
 } finally {
   clearInterval(rssTimer);
 }
 emit({ title: 'Load and index build', rows: summary });
 emit({ title: 'Process', rows: [{ 'peak RSS MiB (bench + API + PGlite in one process)': mib(peakRss) }] });
 const stage1 = sections.filter((section) => section.title.startsWith('Stage 1')).flatMap((section) => section.rows);
-const files = writeResults('search', { sizes, sections }, barsSvg('stage-1 p50 ms (pool 200)', stage1.map((row) => ({ label: `${row.backend} ${row['rows/tenant']} ${row.filter} ${row.stage1}`, value: Number(row['p50 ms']) }))));
+const allParts = parts.size === 5;
+const files = writeResults(allParts ? 'search' : `search-${[...parts].join('-')}`, { sizes, parts: [...parts], sections }, barsSvg('stage-1 p50 ms (pool 200)', stage1.map((row) => ({ label: `${row.backend} ${row['rows/tenant']} ${row.filter} ${row.stage1}`, value: Number(row['p50 ms']) }))));
 console.log(`\nwrote ${files.join(', ')}`);

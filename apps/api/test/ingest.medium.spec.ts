@@ -148,6 +148,15 @@ describe.each(backends())('blobs and ingestFrame (%s)', (backend) => {
     expect(hits[0]!.studentScore).toBeCloseTo(1, 4);
     expect(hits.map((hit) => hit.detection.id)).not.toContain(query);
     expect(response.data!.searchPerson.stats.candidates).toBeGreaterThanOrEqual(hits.length);
+    // The hit fields come from the search's own read (primed loaders): the same as reading each detection alone,
+    // except the signed URLs' signatures; one search-audit row per search.
+    const unsigned = (url: string) => url.replace(/[?].*$/, '');
+    const alone = (id: string) => server.gql(DetectionDocument, { id }, tenant.search).then((one) => one.data!.detection);
+    for (const hit of hits) {
+      const expected = await alone(hit.detection.id);
+      expect({ ...hit.detection, cropUrl: unsigned(hit.detection.cropUrl), image: { ...hit.detection.image, url: unsigned(hit.detection.image.url) } })
+        .toEqual({ ...expected, cropUrl: unsigned(expected.cropUrl), image: { ...expected.image, url: unsigned(expected.image.url) } });
+    }
   });
 
   it('deletes frames past their gallery retention, with detections and blobs (sweeper)', async () => {

@@ -160,4 +160,24 @@ describe.each(backends())('tenancy and roles (%s)', (backend) => {
     const audit = await server.gql(AuditLogDocument, { first: 5 }, a.admin);
     expect(audit.data!.auditLog.edges[0]!.node).toMatchObject({ action: 'apiKey.revoke', target: `apiKey:${issued.data!.createApiKey.apiKey.id}` });
   });
+
+  it('refuses a key revoked by another replica within the key cache bound (API_KEY_CACHE_SECONDS, at most 5 s)', async () => {
+    const issued = await server.gql(CreateApiKeyDocument, { input: { name: 'revoked elsewhere', role: 'SEARCH' } }, a.admin);
+    const secret = issued.data!.createApiKey.secret;
+    expect((await server.gql(ViewerDocument, {}, secret)).data?.viewer.role).toBe('SEARCH'); // now cached
+    // Another replica's revocation: the row changes, this process's cache is not told.
+    const revokedAt = Date.now();
+    await server.app.db.asSystem((tx) => tx.apiKey.updateMany({ where: { id: issued.data!.createApiKey.apiKey.id }, data: { revokedAt: new Date() } }));
+    let refusedAfterMs: number | null = null;
+    while (refusedAfterMs === null && Date.now() - revokedAt < 7000) {
+      const codes = errorCodes(await server.gql(ViewerDocument, {}, secret));
+      if (codes.includes('UNAUTHENTICATED')) refusedAfterMs = Date.now() - revokedAt;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(refusedAfterMs).not.toBeNull();
+    expect(refusedAfterMs!).toBeLessThanOrEqual(server.app.config.apiKeyCacheMs + 500);
+    expect(server.app.config.apiKeyCacheMs).toBeLessThanOrEqual(5000);
+    // The cache is live (default 5 s): the first requests after the change were still served from it.
+    expect(refusedAfterMs!).toBeGreaterThan(server.app.config.apiKeyCacheMs / 2);
+  }, 20_000);
 });

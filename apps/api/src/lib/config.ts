@@ -30,6 +30,8 @@ const environmentSchema = z.object({
   OPERATOR_TOKEN: z.string().min(16, 'OPERATOR_TOKEN must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   URL_SIGNING_SECRET: optionalText,
   SIGNED_URL_TTL_SECONDS: integer(3600, 60, 7 * 24 * 3600),
+  // Capped at 5 s: the documented bound for a key revoked through another replica to be refused.
+  API_KEY_CACHE_SECONDS: integer(5, 0, 5),
   DEVICE_TOKEN_TTL_SECONDS: integer(900, 10, 24 * 3600),
   DEVICE_REFRESH_TTL_SECONDS: integer(30 * 24 * 3600, 60, 365 * 24 * 3600),
   DEVICE_ENROLMENT_MAX_FAILURES: integer(10, 1, 100_000),
@@ -89,6 +91,8 @@ export interface Config {
   operatorToken: string | undefined;
   urlSigningSecret: string | undefined;
   signedUrlTtlSeconds: number;
+  /** How long a looked-up API key is trusted without asking the database again (revocation in this process evicts at once). */
+  apiKeyCacheMs: number;
   limits: Limits;
   worker: { batchSize: number; pollMs: number; maxAttempts: number; inProcess: boolean; leaseSeconds: number };
   /** Lifetimes of enrolled devices' access and refresh tokens. */
@@ -122,6 +126,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     operatorToken: env.OPERATOR_TOKEN,
     urlSigningSecret: env.URL_SIGNING_SECRET,
     signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
+    apiKeyCacheMs: env.API_KEY_CACHE_SECONDS * 1000,
     limits: {
       bodyBytes: env.MAX_BODY_BYTES,
       imageBytes: env.MAX_IMAGE_BYTES,

@@ -42,6 +42,45 @@ export function findDetections(tx: DatabaseTransaction, tenantId: string, ids: r
   return tx.detection.findMany({ where: { tenantId, id: { in: [...ids] } } });
 }
 
+/** A search hit's detection with its image and gallery: every column a hit's fields show. */
+export interface DetectionWithFrameRow {
+  id: string;
+  imageId: string;
+  galleryId: string;
+  capturedAt: Date;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  score: number;
+  studentModelId: string;
+  teacherStatus: Detection['teacherStatus'];
+  imageWidth: number;
+  imageHeight: number;
+  imageCapturedAt: Date;
+  galleryName: string;
+  galleryRetentionDays: number | null;
+  galleryCreatedAt: Date;
+}
+
+/**
+ * Detections with their image and gallery in one statement (Prisma's `include` sends three, and
+ * every statement inside a search's transaction is a round trip on its critical path).
+ */
+export function findDetectionsWithFrames(tx: DatabaseTransaction, tenantId: string, ids: readonly string[]): Promise<DetectionWithFrameRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return tx.$queryRaw<DetectionWithFrameRow[]>`
+    SELECT d.id::text AS "id", d.image_id::text AS "imageId", d.gallery_id::text AS "galleryId", d.captured_at AS "capturedAt",
+           d.x1, d.y1, d.x2, d.y2, d.score,
+           d.student_model_id AS "studentModelId", d.teacher_status::text AS "teacherStatus",
+           i.width AS "imageWidth", i.height AS "imageHeight", i.captured_at AS "imageCapturedAt",
+           g.name AS "galleryName", g.retention_days AS "galleryRetentionDays", g.created_at AS "galleryCreatedAt"
+    FROM detections d
+    JOIN images i ON i.tenant_id = d.tenant_id AND i.id = d.image_id
+    JOIN galleries g ON g.tenant_id = d.tenant_id AND g.id = d.gallery_id
+    WHERE d.tenant_id = ${tenantId}::uuid AND d.id = ANY(${[...ids]}::uuid[])`;
+}
+
 export function detectionsOfImages(tx: DatabaseTransaction, tenantId: string, imageIds: readonly string[]): Promise<Detection[]> {
   return tx.detection.findMany({ where: { tenantId, imageId: { in: [...imageIds] } }, orderBy: [{ score: 'desc' }, { id: 'asc' }] });
 }

@@ -1,10 +1,11 @@
 // The tenant's audit logs, for admins: admin actions and searches. A
-// gallery-scoped admin sees only rows within its scope. Searches are recorded
-// by `recordSearch`, called once per searchPerson by its resolver.
+// gallery-scoped admin sees only rows within its scope. A successful search
+// writes its row inside its own transaction (searchAuditRecord); a failed one
+// is recorded by `recordSearch`, called by the searchPerson resolver.
 import { requireKey, type KeyPrincipal, type Principal } from '../auth/principal.js';
 import { isAppError } from '../errors.js';
 import { listAuditEntries } from '../repositories/audit-repository.js';
-import { insertSearchAuditEntry, listSearchAuditEntries } from '../repositories/search-audit-repository.js';
+import { insertSearchAuditEntry, listSearchAuditEntries, type SearchAuditRecord } from '../repositories/search-audit-repository.js';
 import { decodeCursor, toConnection, pageSize } from './cursor.js';
 import type { ServiceDeps } from './service-deps.js';
 
@@ -17,6 +18,19 @@ export interface SearchOutcome {
   latencyMs: number;
   /** The error the search failed with, if it did. */
   error?: unknown;
+}
+
+/** The audit row of one search by `searcher` (an enrolled device is recorded as the device, not a key). */
+export function searchAuditRecord(searcher: KeyPrincipal, outcome: SearchOutcome): SearchAuditRecord {
+  const code = outcome.error === undefined ? 'OK' : isAppError(outcome.error) ? outcome.error.code : 'INTERNAL_SERVER_ERROR';
+  return {
+    actorKeyId: searcher.deviceId ? null : searcher.keyId,
+    deviceId: searcher.deviceId ?? null,
+    galleryIds: [...(outcome.galleryIds ?? [])],
+    hits: outcome.hits,
+    latencyMs: Math.round(outcome.latencyMs * 100) / 100,
+    outcome: code,
+  };
 }
 
 export function createAuditService({ db, log }: ServiceDeps) {
@@ -58,25 +72,15 @@ export function createAuditService({ db, log }: ServiceDeps) {
     },
 
     /**
-     * Writes one search audit row. Only callers that reached the search (a key
-     * of the tenant) are recorded. A failed write is logged, never turned into
-     * a failed search.
+     * Writes the audit row of a search that failed (a successful search writes
+     * its row in its own transaction). Only callers that reached the search (a
+     * key of the tenant) are recorded. A failed write is logged, never turned
+     * into a different error.
      */
     async recordSearch(actor: Principal, outcome: SearchOutcome): Promise<void> {
       if (actor.kind !== 'key') return;
-      const searcher: KeyPrincipal & { deviceId?: string | null } = actor;
-      const code = outcome.error === undefined ? 'OK' : isAppError(outcome.error) ? outcome.error.code : 'INTERNAL_SERVER_ERROR';
       await db
-        .withTenant(searcher.tenantId, (tx) =>
-          insertSearchAuditEntry(tx, searcher.tenantId, {
-            actorKeyId: searcher.deviceId ? null : searcher.keyId,
-            deviceId: searcher.deviceId ?? null,
-            galleryIds: [...(outcome.galleryIds ?? [])],
-            hits: outcome.hits,
-            latencyMs: Math.round(outcome.latencyMs * 100) / 100,
-            outcome: code,
-          }),
-        )
+        .withTenant(actor.tenantId, (tx) => insertSearchAuditEntry(tx, actor.tenantId, searchAuditRecord(actor, outcome)))
         .catch((error: unknown) => log.error({ err: error }, 'search audit write failed'));
     },
   };

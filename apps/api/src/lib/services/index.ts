@@ -1,5 +1,7 @@
 // The service set, built once per process from long-lived dependencies.
 // Every method takes the caller (Principal) first and authorizes on its first line.
+import type { ApiKey } from '@person-search/db';
+import { createKeyCache } from '../auth/key-cache.js';
 import { createAuditService } from './audit-service.js';
 import { createAuthService } from './auth-service.js';
 import { createDeviceService } from './device-service.js';
@@ -11,10 +13,12 @@ import { createTenantService } from './tenant-service.js';
 
 export function createServices(deps: ServiceDeps) {
   const devices = createDeviceService(deps);
+  // One per process: rows of API keys (no tenant data), shared by authentication and revocation.
+  const keyCache = createKeyCache<ApiKey>({ ttlMs: deps.config.apiKeyCacheMs, maxEntries: 10_000 });
   return {
-    auth: createAuthService(deps, devices),
+    auth: createAuthService(deps, devices, keyCache),
     devices,
-    tenants: createTenantService(deps),
+    tenants: createTenantService(deps, keyCache),
     galleries: createGalleryService(deps),
     frames: createFrameService(deps),
     search: createSearchService(deps),

@@ -2,25 +2,30 @@
 // galleries and the time window (exact scan or HNSW, by how many rows the
 // filter admits); stage 2, teacher re-rank of the candidate pool (teacher
 // vectors from the worker, missing ones computed now within a time budget and
-// stored). One tenant transaction per request. `score` is the teacher cosine
-// when re-ranked, else the student's.
+// stored). One tenant transaction per request: it also reads the hits' images
+// and galleries (returned for the request's loaders, so the hit fields need no
+// further query) and writes the search-audit row. `score` is the teacher
+// cosine when re-ranked, else the student's.
 import type { DatabaseTransaction, Detection } from '@person-search/db';
 import { cosineSimilarity, type RgbImage } from '@person-search/model';
-import type { BoxValue, DetectionParent } from '@person-search/schema';
+import type { BoxValue, DetectionParent, GalleryParent, ImageParent } from '@person-search/schema';
 import { galleriesInScope, requireKey, type Principal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
 import { findGalleries } from '../repositories/galleries-repository.js';
 import { embedStoredCrops } from '../inference/teacher-embeddings.js';
 import {
   findDetections,
+  findDetectionsWithFrames,
   nearestStudentNeighbours,
   teacherSimilarities,
   type AnnPlan,
   writeTeacherEmbeddings,
 } from '../repositories/detections-repository.js';
 import { findImages } from '../repositories/images-repository.js';
+import { insertSearchAuditEntry } from '../repositories/search-audit-repository.js';
+import { searchAuditRecord } from './audit-service.js';
 import { isUuid } from '../repositories/ids.js';
-import { toDetectionParent } from './frame-mapping.js';
+import { toHitParents } from './frame-mapping.js';
 import { resolvePersonQuery, resolvePhotoQuery, teacherQueryEmbedding, type PersonQueryInput } from './search-query.js';
 import type { ServiceDeps } from './service-deps.js';
 
@@ -61,6 +66,8 @@ export interface SearchPersonResult {
   hits: SearchHitResult[];
   queryBox: BoxValue | null;
   stats: SearchStats;
+  /** The hits' images and galleries, read in the search's transaction (to prime the request's loaders). */
+  frames: { images: ImageParent[]; galleries: GalleryParent[] };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -152,7 +159,6 @@ export function createSearchService(deps: ServiceDeps) {
         let teacherScores = new Map<string, number>();
         let teacherComputed = 0;
         let teacherSkipped = 0;
-        const rows = new Map<string, Detection>();
         if (teacherQuery && candidates.length > 0) {
           const teacher = models.requireTeacher();
           const ids = candidates.map((candidate) => candidate.id);
@@ -160,7 +166,6 @@ export function createSearchService(deps: ServiceDeps) {
           const missingIds = ids.filter((id) => !teacherScores.has(id));
           if (missingIds.length > 0) {
             const missing = await findDetections(tx, tenantId, missingIds);
-            for (const row of missing) rows.set(row.id, row);
             const images = await findImages(tx, tenantId, [...new Set(missing.map((d) => d.imageId))]);
             const imageShas = new Map(images.map((image) => [image.id, image.blobSha256]));
             const extra = await computeMissingTeacher(tx, tenantId, teacherQuery, missing, imageShas, decoded, performance.now() + teacherBudgetMs);
@@ -177,13 +182,12 @@ export function createSearchService(deps: ServiceDeps) {
             teacherQuery ? (b.teacherScore ?? -2) - (a.teacherScore ?? -2) || b.similarity - a.similarity : b.similarity - a.similarity,
           )
           .slice(0, topK);
-        const unread = ranked.map((hit) => hit.id).filter((id) => !rows.has(id));
-        for (const row of await findDetections(tx, tenantId, unread)) rows.set(row.id, row);
+        const hitRows = new Map((await findDetectionsWithFrames(tx, tenantId, ranked.map((hit) => hit.id))).map((row) => [row.id, toHitParents(row)]));
         const hits = ranked.flatMap((hit, index) => {
-          const row = rows.get(hit.id);
+          const row = hitRows.get(hit.id);
           if (!row) return [];
           const score = teacherQuery && hit.teacherScore !== null ? hit.teacherScore : hit.similarity;
-          return [{ rank: index + 1, score, studentScore: hit.similarity, teacherScore: hit.teacherScore, detection: toDetectionParent(row) }];
+          return [{ rank: index + 1, score, studentScore: hit.similarity, teacherScore: hit.teacherScore, detection: row.detection }];
         });
         const done = performance.now();
 
@@ -202,7 +206,14 @@ export function createSearchService(deps: ServiceDeps) {
         for (const [stage, ms] of [['query', stats.queryMs], ['ann', stats.annMs], ['teacher', stats.teacherMs], ['rerank', stats.rerankMs]] as const) {
           metrics.searchStageSeconds.observe({ stage }, ms / 1000);
         }
-        return { hits, queryBox: query.queryBox, stats };
+        // In this transaction: a search that commits is audited, and the row costs no transaction of its own.
+        await insertSearchAuditEntry(tx, tenantId, searchAuditRecord(searcher, { galleryIds, hits: hits.length, latencyMs: performance.now() - started }));
+        const linked = [...hitRows.values()];
+        const frames = {
+          images: [...new Map(linked.map((row) => [row.image.id, row.image])).values()],
+          galleries: [...new Map(linked.map((row) => [row.gallery.id, row.gallery])).values()],
+        };
+        return { hits, queryBox: query.queryBox, stats, frames };
       }, { timeout: SEARCH_TRANSACTION_BASE_MS + teacherBudgetMs });
     },
   };

@@ -2,6 +2,7 @@
 import type { ApiKey, ApiKeyRole, Tenant } from '@person-search/db';
 import type { Server } from '@person-search/schema';
 import { issueApiKey } from '../auth/api-key.js';
+import type { KeyCache } from '../auth/key-cache.js';
 import { coversGalleries, requireKey, requireOperator, type Principal } from '../auth/principal.js';
 import { badInput, forbidden, notFound } from '../errors.js';
 import { insertApiKey, listApiKeys, revokeApiKey, findApiKey } from '../repositories/api-keys-repository.js';
@@ -36,7 +37,8 @@ function checkName(field: string, name: string): string {
   return trimmed;
 }
 
-export function createTenantService({ db }: ServiceDeps) {
+/** `keyCache`: authentication's cache of key rows, evicted when a key is revoked here. */
+export function createTenantService({ db }: ServiceDeps, keyCache: Pick<KeyCache<unknown>, 'evict'>) {
   /** Creates a tenant and its first admin key (system transaction: the tenant does not exist yet). */
   async function createTenantWithAdmin(name: string, actorKeyId: string | null): Promise<{ tenant: Tenant; adminKey: IssuedApiKeyResult }> {
     const issued = issueApiKey();
@@ -112,15 +114,18 @@ export function createTenantService({ db }: ServiceDeps) {
     async revokeApiKey(actor: Principal, id: string): Promise<Server.ApiKey> {
       const admin = requireKey(actor, 'ADMIN');
       if (!isUuid(id)) throw notFound('API key');
-      return db.withTenant(admin.tenantId, async (tx) => {
+      const revoked = await db.withTenant(admin.tenantId, async (tx) => {
         // Keys outside a scoped admin's scope are invisible to it (see listApiKeys), so they read as absent.
         const target = await findApiKey(tx, admin.tenantId, id);
         if (!target || !coversGalleries(admin, target.galleryIds)) throw notFound('API key');
-        const revoked = await revokeApiKey(tx, admin.tenantId, id);
-        if (!revoked) throw notFound('API key');
+        const row = await revokeApiKey(tx, admin.tenantId, id);
+        if (!row) throw notFound('API key');
         await insertAuditEntry(tx, admin.tenantId, { actorKeyId: admin.keyId, action: 'apiKey.revoke', target: `apiKey:${id}`, galleryIds: target.galleryIds });
-        return toApiKeyView(revoked);
+        return row;
       });
+      // After the commit: a request between an earlier eviction and the commit would cache the unrevoked row again.
+      keyCache.evict(revoked.prefix);
+      return toApiKeyView(revoked);
     },
 
     async listApiKeys(actor: Principal): Promise<Server.ApiKey[]> {

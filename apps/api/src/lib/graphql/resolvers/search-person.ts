@@ -1,18 +1,22 @@
-// searchPerson: the search, then one search-audit row (who, which galleries,
-// hits, latency, outcome) whether it succeeded or failed.
+// searchPerson: the search (which writes its own audit row in its
+// transaction), then the hits' images and galleries primed into the request's
+// loaders so the hit fields cost no query. A failed search is audited here.
 import { isUuid } from '../../repositories/ids.js';
 import type { QueryResolvers } from './types.js';
 
-export const searchPerson: NonNullable<QueryResolvers['searchPerson']> = async (_parent, { input }, { actor, services }) => {
+export const searchPerson: NonNullable<QueryResolvers['searchPerson']> = async (_parent, { input }, context) => {
+  const { actor, services } = context;
   const started = performance.now();
-  // What the search covers: the requested galleries (the service refuses any outside the key's scope), else the key's scope.
-  const requested = (input.galleryIds ?? []).filter(isUuid);
-  const galleryIds = requested.length > 0 ? requested : actor.kind === 'key' ? actor.galleryScope : null;
   try {
     const result = await services.search.searchPerson(actor, input);
-    await services.audit.recordSearch(actor, { galleryIds, hits: result.hits.length, latencyMs: performance.now() - started });
+    const loaders = context.loaders();
+    for (const image of result.frames.images) loaders.image.prime(image.id, image);
+    for (const gallery of result.frames.galleries) loaders.gallery.prime(gallery.id, gallery);
     return result;
   } catch (error) {
+    // What the search would have covered: the requested galleries (the service refuses any outside the key's scope), else the key's scope.
+    const requested = (input.galleryIds ?? []).filter(isUuid);
+    const galleryIds = requested.length > 0 ? requested : actor.kind === 'key' ? actor.galleryScope : null;
     await services.audit.recordSearch(actor, { galleryIds, hits: 0, latencyMs: performance.now() - started, error });
     throw error;
   }
