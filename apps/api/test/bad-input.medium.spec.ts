@@ -10,7 +10,7 @@ import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateGalleryDocument, CreateTenantDocument, GalleriesDocument, IngestFrameDocument, UpdateGalleryDocument, ViewerDocument } from '@person-search/schema';
+import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument, GalleriesDocument, IngestFrameDocument, UpdateGalleryDocument, ViewerDocument } from '@person-search/schema';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
@@ -189,16 +189,21 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage (postgres behin
     const frame = await server.gql(IngestFrameDocument, { input: oneDetectionFrame({ idempotencyKey: 'before-outage', galleryId: tenant.galleryId, blobId }) }, tenant.device);
     const signedImageUrl = frame.data!.ingestFrame.image.url;
 
+    // A key not used yet: its row is not in the key cache (API_KEY_CACHE_SECONDS), so authenticating it needs the database.
+    const unused = (await server.gql(CreateApiKeyDocument, { input: { name: 'first used in the outage', role: 'SEARCH' } }, tenant.admin)).data!.createApiKey.secret;
+
     await relay.cut();
     // Authentication needs the database: the answer is still GraphQL-shaped, 503, retryable.
-    const byKey = await post(server, '{ viewer { role } }', {}, tenant.admin);
+    const byKey = await post(server, '{ viewer { role } }', {}, unused);
     expect(byKey.status).toBe(503);
     expect(byKey.body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAVAILABLE']);
     // The operator needs no database to authenticate: the resolver's failure is UNAVAILABLE too.
     const byOperator = await server.gql(CreateTenantDocument, { input: { name: 'during outage' } }, OPERATOR_TOKEN);
     expect(errorCodes(byOperator)).toEqual(['UNAVAILABLE']);
     // REST routes answer their own shape, with the same code: an upload (authentication) and a signed frame URL (no key).
-    expect(await server.putBlob(photo, 'image/jpeg', tenant.device)).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } });
+    expect(await server.putBlob(photo, 'image/jpeg', unused)).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } });
+    // A cached key authenticates without the database; what it asks of the database is UNAVAILABLE.
+    expect(errorCodes(await server.gql(GalleriesDocument, {}, tenant.admin))).toEqual(['UNAVAILABLE']);
     const image = await fetch(signedImageUrl);
     expect({ status: image.status, body: await image.json() }).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } });
 

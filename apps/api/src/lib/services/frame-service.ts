@@ -1,12 +1,11 @@
-// Frames: ingest (idempotent, one transaction), reads and deletion.
-import type { Detection, Image } from '@person-search/db';
-import type { DetectionParent, ImageParent } from '@person-search/schema';
+// Frames: ingest (idempotent, one transaction of one statement), reads and deletion.
+import type { DatabaseTransaction, Detection, Image } from '@person-search/db';
+import type { DetectionParent, GalleryParent, ImageParent } from '@person-search/schema';
 import { canUseGallery, requireKey, type KeyPrincipal, type Principal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
 import { insertAuditEntry } from '../repositories/audit-repository.js';
-import { detectionsOfImages, findDetection, insertDetections } from '../repositories/detections-repository.js';
-import { findDevice, findGallery } from '../repositories/galleries-repository.js';
-import { deleteImage, findImage, findImageByIdempotencyKey, insertImage, referencedBlobHashes } from '../repositories/images-repository.js';
+import { detectionsOfImages, findDetection, type NewDetection } from '../repositories/detections-repository.js';
+import { deleteImage, findImage, findImageByIdempotencyKey, insertFrame, referencedBlobHashes } from '../repositories/images-repository.js';
 import { isUuid } from '../repositories/ids.js';
 import { toDetectionParent, toImageParent } from './frame-mapping.js';
 import { checkDetections, checkIngestShape, type IngestFrameInput } from './ingest-validation.js';
@@ -15,23 +14,46 @@ import type { ServiceDeps } from './service-deps.js';
 export interface IngestResult {
   image: ImageParent;
   detections: DetectionParent[];
+  /** The frame's gallery when this call stored it (for the request's loaders); null for a retry. */
+  gallery: GalleryParent | null;
   duplicate: boolean;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const candidate = error as { code?: string; meta?: unknown; message?: string };
-  return candidate.code === 'P2002' || candidate.code === '23505' || /unique constraint|duplicate key/i.test(candidate.message ?? '');
+/** A stored `real` as Postgres prints it (the shortest decimal that round-trips float4), so a response matches later reads. */
+function asStoredReal(value: number): number {
+  const single = Math.fround(value);
+  for (let digits = 1; digits < 9; digits++) {
+    const shortest = Number(single.toPrecision(digits));
+    if (Math.fround(shortest) === single) return shortest;
+  }
+  return Number(single.toPrecision(9));
+}
+
+/** The detections just inserted, as a read would return them (score descending, then id). */
+function newDetectionParents(image: { id: string; galleryId: string; capturedAt: Date }, studentModelId: string, detections: readonly NewDetection[]): DetectionParent[] {
+  return detections
+    .map((d) => ({
+      id: d.id,
+      imageId: image.id,
+      galleryId: image.galleryId,
+      box: { x1: asStoredReal(d.box.x1), y1: asStoredReal(d.box.y1), x2: asStoredReal(d.box.x2), y2: asStoredReal(d.box.y2) },
+      score: asStoredReal(d.score),
+      capturedAt: image.capturedAt,
+      studentModelId,
+      teacherStatus: 'PENDING' as const,
+    }))
+    .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export function createFrameService({ db, blobs, models, config, log, onTeacherWork }: ServiceDeps) {
-  async function existingResult(tenantId: string, image: Image, actor: KeyPrincipal, galleryId: string): Promise<IngestResult> {
+  async function existingResult(tx: DatabaseTransaction, tenantId: string, image: Image, actor: KeyPrincipal, galleryId: string): Promise<IngestResult> {
     // Idempotency keys are tenant-wide: a key first used for another gallery is
     // refused without naming that gallery (nor answering with its frame).
     if (image.galleryId !== galleryId || !canUseGallery(actor, image.galleryId)) {
       throw badInput('input.idempotencyKey', 'was already used for a frame of another gallery; use a new key');
     }
-    const detections = await db.withTenant(tenantId, (tx) => detectionsOfImages(tx, tenantId, [image.id]));
-    return { image: toImageParent(image), detections: detections.map(toDetectionParent), duplicate: true };
+    const detections = await detectionsOfImages(tx, tenantId, [image.id]);
+    return { image: toImageParent(image), detections: detections.map(toDetectionParent), gallery: null, duplicate: true };
   }
 
   return {
@@ -41,10 +63,6 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
       checkIngestShape(device, input, student, config.limits.detectionsPerFrame);
       const tenantId = device.tenantId;
 
-      const earlier = await db.withTenant(tenantId, (tx) => findImageByIdempotencyKey(tx, tenantId, input.idempotencyKey));
-      // A retry answers with the first frame, but never one from a gallery this key may not see.
-      if (earlier) return existingResult(tenantId, earlier, device, input.galleryId);
-
       const blob = await blobs.info(tenantId, input.blobId);
       if (!blob) throw notFound('blob (upload it with PUT /v1/blobs first)', 'input.blobId');
       const detections = checkDetections(input, blob, student);
@@ -52,36 +70,34 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
       if (device.deviceId && input.deviceId && input.deviceId !== device.deviceId) throw badInput('input.deviceId', 'a device token ingests as its own device; omit deviceId');
       const deviceId = device.deviceId ?? input.deviceId ?? null;
 
-      try {
-        const result = await db.withTenant(tenantId, async (tx): Promise<IngestResult> => {
-          if (!(await findGallery(tx, tenantId, input.galleryId))) throw notFound('gallery');
-          if (deviceId && !(await findDevice(tx, tenantId, deviceId))) throw badInput('input.deviceId', 'no such device');
-          const image = await insertImage(tx, tenantId, {
-            id: crypto.randomUUID(),
-            galleryId: input.galleryId,
-            deviceId,
-            idempotencyKey: input.idempotencyKey,
-            blobSha256: blob.sha256,
-            contentType: blob.contentType,
-            width: blob.width,
-            height: blob.height,
-            bytes: blob.bytes,
-            capturedAt: input.capturedAt,
-          });
-          // The rows are pending for the teacher worker as soon as this commits.
-          await insertDetections(tx, tenantId, image, student.manifest.id, detections);
-          const stored = await detectionsOfImages(tx, tenantId, [image.id]);
-          return { image: toImageParent(image), detections: stored.map(toDetectionParent), duplicate: false };
-        });
-        if (result.detections.length > 0) onTeacherWork?.();
-        return result;
-      } catch (error) {
-        // A concurrent ingest with the same key committed first: answer as a retry.
-        if (!isUniqueViolation(error)) throw error;
-        const winner = await db.withTenant(tenantId, (tx) => findImageByIdempotencyKey(tx, tenantId, input.idempotencyKey));
-        if (!winner) throw error;
-        return existingResult(tenantId, winner, device, input.galleryId);
-      }
+      const image = {
+        id: crypto.randomUUID(),
+        galleryId: input.galleryId,
+        deviceId,
+        idempotencyKey: input.idempotencyKey,
+        blobSha256: blob.sha256,
+        contentType: blob.contentType,
+        width: blob.width,
+        height: blob.height,
+        bytes: blob.bytes,
+        capturedAt: input.capturedAt,
+      };
+      // One transaction, one statement: the unique (tenant, idempotency key) index answers a retry,
+      // and the response is built from the input (nothing read back).
+      const result = await db.withTenant(tenantId, async (tx): Promise<IngestResult> => {
+        const outcome = await insertFrame(tx, tenantId, image, student.manifest.id, detections);
+        if (!outcome.galleryFound) throw notFound('gallery');
+        if (!outcome.deviceFound) throw badInput('input.deviceId', 'no such device');
+        if (!outcome.inserted) {
+          // A retry, or a concurrent ingest with the same key that committed first (this statement waited for it).
+          const earlier = await findImageByIdempotencyKey(tx, tenantId, input.idempotencyKey);
+          if (!earlier) throw new Error('ingestFrame: the idempotency key conflicted but no image holds it');
+          return existingResult(tx, tenantId, earlier, device, input.galleryId);
+        }
+        return { image: { id: image.id, galleryId: image.galleryId, capturedAt: image.capturedAt, width: image.width, height: image.height }, detections: newDetectionParents(image, student.manifest.id, detections), gallery: { id: image.galleryId, ...outcome.gallery! }, duplicate: false };
+      });
+      if (!result.duplicate && result.detections.length > 0) onTeacherWork?.();
+      return result;
     },
 
     // DEVICE keys write frames but do not read them back (see the role table in the README).
