@@ -1,6 +1,6 @@
 // The teacher worker against the real OSNet teacher (../shared) and real
-// MOT17 frames: it embeds pending detections, resumes claims left by a dead
-// worker, retries with backoff and marks poison items failed with a reason;
+// MOT17 frames: it embeds pending detections, claims whole frames, resumes
+// claims left by a dead worker, retries with backoff and marks poison items failed with a reason;
 // concurrent claimers on Postgres never share a row. searchPerson re-ranks
 // with the teacher, computing missing teacher vectors on demand.
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -78,6 +78,15 @@ describe.skipIf(skipReason !== null).each(backends())('teacher worker with the O
     expect(claimed.map((row) => row.id).sort()).toEqual(ingested.detections.map((d) => d.id).sort());
     expect(await worker().runOnce()).toBe(ingested.detections.length);
     for (const detection of ingested.detections) expect(await statusOf(detection.id)).toBe('DONE');
+  });
+
+  it('claims whole frames with their blob: a batch of one takes every due row of the first frame', async () => {
+    const ingested = await ingest(1, 'w-1-whole');
+    expect(ingested.detections.length).toBeGreaterThan(1);
+    const claimed = await server.app.db.asSystem((tx) => claimPendingDetections(tx, 1, 0));
+    expect(claimed.map((row) => row.id).sort()).toEqual(ingested.detections.map((d) => d.id).sort());
+    expect(new Set(claimed.map((row) => `${row.imageId} ${row.imageBlobSha256}`))).toEqual(new Set([`${ingested.image.id} ${blobs[1]}`]));
+    expect(await worker().runOnce()).toBe(ingested.detections.length);
   });
 
   it('retries a failing item and marks it failed with the reason after maxAttempts', async () => {

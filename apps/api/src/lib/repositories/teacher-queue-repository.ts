@@ -10,6 +10,8 @@ export interface ClaimedDetection {
   tenantId: string;
   id: string;
   imageId: string;
+  /** The frame's blob (read with the claim: no image lookup per batch). */
+  imageBlobSha256: string;
   x1: number;
   y1: number;
   x2: number;
@@ -17,21 +19,35 @@ export interface ClaimedDetection {
   attempts: number;
 }
 
-/** System-wide claim across tenants (the only cross-tenant read the worker does). */
+/**
+ * System-wide claim across tenants (the only cross-tenant read the worker does). Whole frames:
+ * the first `limit` due rows in (due time, tenant, image) order pick the frames, and every due row
+ * of those frames is claimed, so a frame is decoded once rather than once per batch it would
+ * straddle. A batch is therefore at most `limit` + one frame's detections − 1 rows. Rows locked by
+ * another worker's claim in progress are skipped (SKIP LOCKED) at both steps.
+ */
 export function claimPendingDetections(tx: DatabaseTransaction, limit: number, leaseSeconds: number): Promise<ClaimedDetection[]> {
   return tx.$queryRaw<ClaimedDetection[]>`
+    WITH first_rows AS (
+      SELECT tenant_id, image_id FROM detections
+      WHERE teacher_status = 'pending' AND teacher_next_attempt_at <= now()
+      ORDER BY teacher_next_attempt_at, tenant_id, image_id, id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    ), frames AS (
+      SELECT DISTINCT tenant_id, image_id FROM first_rows
+    ), claimed AS (
+      SELECT d.tenant_id, d.id FROM detections d
+      JOIN frames f ON f.tenant_id = d.tenant_id AND f.image_id = d.image_id
+      WHERE d.teacher_status = 'pending' AND d.teacher_next_attempt_at <= now()
+      FOR UPDATE OF d SKIP LOCKED
+    )
     UPDATE detections AS d
     SET teacher_attempts = d.teacher_attempts + 1,
         teacher_next_attempt_at = now() + make_interval(secs => ${leaseSeconds}::float8)
-    FROM (
-      SELECT tenant_id, id FROM detections
-      WHERE teacher_status = 'pending' AND teacher_next_attempt_at <= now()
-      ORDER BY teacher_next_attempt_at, tenant_id, id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    ) AS claimed
-    WHERE d.tenant_id = claimed.tenant_id AND d.id = claimed.id
-    RETURNING d.tenant_id::text AS "tenantId", d.id::text AS id, d.image_id::text AS "imageId",
+    FROM claimed, images AS i
+    WHERE d.tenant_id = claimed.tenant_id AND d.id = claimed.id AND i.tenant_id = d.tenant_id AND i.id = d.image_id
+    RETURNING d.tenant_id::text AS "tenantId", d.id::text AS id, d.image_id::text AS "imageId", i.blob_sha256 AS "imageBlobSha256",
               d.x1::float8 AS x1, d.y1::float8 AS y1, d.x2::float8 AS x2, d.y2::float8 AS y2, d.teacher_attempts AS attempts`;
 }
 

@@ -11,7 +11,6 @@ import type { ModelRegistry } from '../inference/model-registry.js';
 import { embedStoredCrops, type CropRequest } from '../inference/teacher-embeddings.js';
 import type { Logger } from '../logger.js';
 import { writeTeacherEmbeddings } from '../repositories/detections-repository.js';
-import { findImages } from '../repositories/images-repository.js';
 import { claimPendingDetections, extendTeacherLease, recordTeacherFailure, type ClaimedDetection } from '../repositories/teacher-queue-repository.js';
 
 export interface TeacherWorkerOptions {
@@ -95,12 +94,7 @@ export class TeacherWorker {
 
   async #processTenant(tenantId: string, rows: ClaimedDetection[], teacherModelId: string): Promise<void> {
     const { db, blobs, models, metrics } = this.deps;
-    const images = await db.withTenant(tenantId, (tx) => findImages(tx, tenantId, [...new Set(rows.map((row) => row.imageId))]));
-    const blobOf = new Map(images.map((image) => [image.id, image.blobSha256]));
-    const crops: CropRequest[] = rows.flatMap((row) => {
-      const sha = blobOf.get(row.imageId);
-      return sha ? [{ id: row.id, imageBlobSha256: sha, box: { x1: row.x1, y1: row.y1, x2: row.x2, y2: row.y2 } }] : [];
-    });
+    const crops: CropRequest[] = rows.map((row) => ({ id: row.id, imageBlobSha256: row.imageBlobSha256, box: { x1: row.x1, y1: row.y1, x2: row.x2, y2: row.y2 } }));
     const outcomes = await embedStoredCrops({ blobs, models, metrics, maxPixels: this.options.maxPixels }, tenantId, crops);
     const done = outcomes.flatMap((outcome) => (outcome.embedding ? [{ id: outcome.id, embedding: outcome.embedding }] : []));
     await db.withTenant(tenantId, (tx) => writeTeacherEmbeddings(tx, tenantId, teacherModelId, done));
@@ -111,7 +105,6 @@ export class TeacherWorker {
       const ids = new Set(outcomes.map((outcome) => outcome.id));
       await this.#recordFailures(tenantId, rows.filter((row) => ids.has(row.id)), outcomes[0]!.error!);
     }
-    // Claimed rows whose image vanished (deleted between claim and read) need nothing more.
     this.deps.log.debug({ tenantId, done: done.length, failed: failed.length }, 'teacher batch');
   }
 
