@@ -66,7 +66,7 @@ describe.skipIf(skipReason !== null).each(backends())('teacher worker with the O
     for (let n = await worker().runOnce(); n > 0; n = await worker().runOnce()) handled += n;
     expect(handled).toBe(ingested.detections.length);
     const norms = await server.app.db.withTenant(tenant.tenantId, (tx) =>
-      tx.$queryRaw<{ norm: number; dims: number }[]>`SELECT vector_norm(teacher_embedding)::float8 AS norm, vector_dims(teacher_embedding) AS dims FROM detections WHERE teacher_status = 'done'`);
+      tx.$queryRaw<{ norm: number; dims: number }[]>`SELECT l2_norm(teacher_embedding)::float8 AS norm, vector_dims(teacher_embedding) AS dims FROM detections WHERE teacher_status = 'done'`);
     expect(norms).toHaveLength(ingested.detections.length);
     for (const row of norms) expect(row).toEqual({ norm: expect.closeTo(1, 4), dims: 512 });
   });

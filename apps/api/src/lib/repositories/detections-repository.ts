@@ -244,7 +244,7 @@ export async function writeTeacherEmbeddings(
   if (embeddings.length === 0) return;
   await tx.$executeRaw`
     UPDATE detections AS d
-    SET teacher_model_id = ${modelId}, teacher_embedding = v.embedding::vector, teacher_status = 'done', teacher_last_error = NULL
+    SET teacher_model_id = ${modelId}, teacher_embedding = v.embedding::halfvec, teacher_status = 'done', teacher_last_error = NULL
     FROM unnest(${embeddings.map((e) => e.id)}::uuid[], ${embeddings.map((e) => toVectorSql(e.embedding))}::text[]) AS v(id, embedding)
     WHERE d.tenant_id = ${tenantId}::uuid AND d.id = v.id`;
 }
