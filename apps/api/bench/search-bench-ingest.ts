@@ -2,10 +2,12 @@
 // through GraphQL with 1, 4 and 16 concurrent clients against the same inserts
 // made directly (repository statements, no HTTP/GraphQL/validation) at the same
 // concurrency, with a row-count check; and the teacher worker's crops/s against
-// the same frames decoded and embedded in-process (model only).
+// the same frames decoded and embedded in-process (model only); and teacher
+// vectors stored as halfvec against float32.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Prisma, toVectorSql } from '@person-search/db';
 import { embeddingToBase64 } from '@person-search/model';
 import { decodeImage } from '@person-search/model/node';
 import { IngestFrameDocument } from '@person-search/schema';
@@ -123,6 +125,58 @@ export async function benchWorker(batchSize: number): Promise<Section> {
         ratio: modelSeconds / workerSeconds, target: '≥ 0.8', 'embed-only crops/s': Math.round(crops / embedSeconds),
       }],
     };
+  } finally {
+    await bench.close();
+  }
+}
+
+/**
+ * Teacher vectors as halfvec vs float32: real teacher embeddings of the MOT17-mini crops, stored both
+ * ways in a scratch table; per query crop, the re-rank's cosine (stored side cast to vector, float32
+ * query) over every crop. Reports bytes per vector, max |Δ score| and whether the top-20 order holds.
+ */
+export async function benchTeacherHalfvec(queries: number): Promise<Section> {
+  const title = 'Teacher vectors: halfvec vs float32 (default teacher, MOT17-mini crops, PGlite)';
+  const teacherDir = path.join(process.env.MODELS_DIR ?? path.join(repoRoot, '.models'), 'default-teacher');
+  const motDir = path.resolve(repoRoot, '../shared/data/mot17-mini/train');
+  const missing = [teacherDir, motDir].filter((p) => !existsSync(p));
+  if (missing.length > 0) return { title, rows: [{ skipped: `missing ${missing.join(', ')}` }] };
+  const bench = await startBenchApi(null, {}, teacherDir);
+  try {
+    const teacher = await bench.app.models.teacherSession();
+    const dataset = await readMotDataset(motDir, { galleryFrames: 3 });
+    const embeddings: Float32Array[] = [];
+    for (const image of dataset.images) {
+      const decoded = await decodeImage(await readFile(image.file));
+      const boxes = image.people.slice(0, 30).map(({ box }) => ({ x1: Math.max(0, box.x1), y1: Math.max(0, box.y1), x2: Math.min(decoded.width, box.x2), y2: Math.min(decoded.height, box.y2) })).filter((b) => b.x2 - b.x1 > 4 && b.y2 - b.y1 > 4);
+      embeddings.push(...(await teacher.embedCrops(decoded, boxes)));
+    }
+    const dimension = embeddings[0]?.length ?? 0;
+    const type = Prisma.raw(`vector(${dimension})`);
+    return await bench.app.db.asSystem(async (tx) => {
+      await tx.$executeRaw`CREATE TEMP TABLE teacher_precision (id int PRIMARY KEY, full_precision vector, half_precision halfvec) ON COMMIT DROP`;
+      await tx.$executeRaw`INSERT INTO teacher_precision SELECT i, v::vector, v::halfvec FROM unnest(${embeddings.map((e) => toVectorSql(e))}::text[]) WITH ORDINALITY AS t(v, i)`;
+      const [size] = await tx.$queryRaw<{ full: number; half: number }[]>`SELECT avg(pg_column_size(full_precision))::float8 AS full, avg(pg_column_size(half_precision))::float8 AS half FROM teacher_precision`;
+      let maxDiff = 0;
+      let sameOrder = 0;
+      const step = Math.max(1, Math.floor(embeddings.length / queries));
+      const picked = embeddings.filter((_, i) => i % step === 0).slice(0, queries);
+      for (const query of picked) {
+        const rows = await tx.$queryRaw<{ id: number; full: number; half: number }[]>`
+          SELECT id::int AS id, (1 - (full_precision::${type} <=> ${toVectorSql(query)}::${type}))::float8 AS full,
+                 (1 - (half_precision::${type} <=> ${toVectorSql(query)}::${type}))::float8 AS half FROM teacher_precision`;
+        for (const row of rows) maxDiff = Math.max(maxDiff, Math.abs(row.full - row.half));
+        const top = (key: 'full' | 'half') => [...rows].sort((a, b) => b[key] - a[key] || a.id - b.id).slice(0, 20).map((row) => row.id).join(',');
+        if (top('full') === top('half')) sameOrder++;
+      }
+      return {
+        title,
+        rows: [{
+          dimension, vectors: embeddings.length, 'float32 bytes/vector': size!.full, 'halfvec bytes/vector': size!.half, queries: picked.length,
+          'max |score diff|': maxDiff, 'top-20 order identical': `${sameOrder}/${picked.length}`,
+        }],
+      };
+    });
   } finally {
     await bench.close();
   }

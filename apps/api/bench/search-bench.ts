@@ -8,7 +8,7 @@ import { embeddingToBase64 } from '@person-search/model';
 import { SearchPersonDocument } from '@person-search/schema';
 import { ApiClient } from '../src/lib/demo/api-client.js';
 import { annSettingsSql, nearestStudentNeighbours, nearestStudentNeighboursSql, type AnnCandidate, type AnnFilter } from '../src/lib/repositories/detections-repository.js';
-import { benchIngest, benchWorker } from './search-bench-ingest.js';
+import { benchIngest, benchTeacherHalfvec, benchWorker } from './search-bench-ingest.js';
 import { BENCH_STUDENT_ID, buildStudentIndex, DAY_MS, DIMENSION, dropStudentIndex, loadTenant, random, retryReset, START, startBenchApi, type BenchEnvironment, type LoadedTenant } from './search-bench-data.js';
 import { barsSvg, printSection, writeResults, type Cell, type Section } from './results-report.js';
 
@@ -21,7 +21,7 @@ const HELP = `Usage: npm run bench:search [-- options]
   --queries <n>         queries per measurement (default 20)
   --ingest-frames <n>   frames per ingest level (default 120; 10 detections each)
   --maintenance-work-mem <size>  for the HNSW build (default 1GB on Postgres, 256MB on PGlite)
-  --parts <list>        what to run: stage1,settings,graphql,ingest,worker (default all; stage1/settings/graphql
+  --parts <list>        what to run: stage1,settings,graphql,ingest,worker,halfvec (default all; stage1/settings/graphql
                         load the rows first, ingest and worker use their own databases)
   --skip-ingest, --skip-worker   the same as leaving ingest / worker out of --parts
 Writes bench/results/search.{json,svg}; with --parts other than all of them, search-<parts>.{json,svg}.`;
@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000' }, backends: { type: 'string', default: 'pglite,postgres' }, 'pglite-max': { type: 'string', default: '100000' },
     queries: { type: 'string', default: '20' }, 'ingest-frames': { type: 'string', default: '120' }, 'maintenance-work-mem': { type: 'string' },
-    parts: { type: 'string', default: 'stage1,settings,graphql,ingest,worker' }, 'skip-ingest': { type: 'boolean', default: false }, 'skip-worker': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    parts: { type: 'string', default: 'stage1,settings,graphql,ingest,worker,halfvec' }, 'skip-ingest': { type: 'boolean', default: false }, 'skip-worker': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
@@ -41,9 +41,10 @@ const sizes = args.sizes!.split(',').map(Number);
 const parts = new Set(args.parts!.split(',').map((part) => part.trim()));
 if (args['skip-ingest']) parts.delete('ingest');
 if (args['skip-worker']) parts.delete('worker');
-const unknownParts = [...parts].filter((part) => !['stage1', 'settings', 'graphql', 'ingest', 'worker'].includes(part));
+const ALL_PARTS = ['stage1', 'settings', 'graphql', 'ingest', 'worker', 'halfvec'];
+const unknownParts = [...parts].filter((part) => !ALL_PARTS.includes(part));
 if (unknownParts.length > 0) {
-  console.error(`unknown --parts ${unknownParts.join(', ')}; valid: stage1, settings, graphql, ingest, worker`);
+  console.error(`unknown --parts ${unknownParts.join(', ')}; valid: ${ALL_PARTS.join(', ')}`);
   process.exit(2);
 }
 const loadsRows = ['stage1', 'settings', 'graphql'].some((part) => parts.has(part));
@@ -240,12 +241,13 @@ try {
     if (parts.has('ingest')) emit(await benchIngest(backend, backend === 'postgres' ? adminUrl : null, Number(args['ingest-frames'])));
   }
   if (parts.has('worker')) for (const batchSize of [16, 64]) emit(await benchWorker(batchSize));
+  if (parts.has('halfvec')) emit(await benchTeacherHalfvec(queryCount));
 } finally {
   clearInterval(rssTimer);
 }
 emit({ title: 'Load and index build', rows: summary });
 emit({ title: 'Process', rows: [{ 'peak RSS MiB (bench + API + PGlite in one process)': mib(peakRss) }] });
 const stage1 = sections.filter((section) => section.title.startsWith('Stage 1')).flatMap((section) => section.rows);
-const allParts = parts.size === 5;
+const allParts = parts.size === ALL_PARTS.length;
 const files = writeResults(allParts ? 'search' : `search-${[...parts].join('-')}`, { sizes, parts: [...parts], sections }, barsSvg('stage-1 p50 ms (pool 200)', stage1.map((row) => ({ label: `${row.backend} ${row['rows/tenant']} ${row.filter} ${row.stage1}`, value: Number(row['p50 ms']) }))));
 console.log(`\nwrote ${files.join(', ')}`);
