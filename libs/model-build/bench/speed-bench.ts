@@ -45,7 +45,12 @@ export async function detectorSpeed(studentOnnx: Uint8Array, manifest: ModelMani
   const prepared = prepareImage(frame, manifest.input);
   const { height, width } = manifest.input;
   const session = await ort.InferenceSession.create(studentOnnx, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  const feeds = { [manifest.input.name]: new ort.Tensor('float32', prepared.tensor.data, prepared.tensor.dims) };
+  const queryBoxes = manifest.embedding?.queryBoxes;
+  const feeds = {
+    [manifest.input.name]: new ort.Tensor('float32', prepared.tensor.data, prepared.tensor.dims),
+    // A student with query boxes takes an empty [0, 4] on a plain detection run, as detectPeople feeds it.
+    ...(queryBoxes ? { [queryBoxes.input]: new ort.Tensor('float32', new Float32Array(0), [0, 4]) } : {}),
+  };
   const onnxRuntime = await timeIt(() => session.run(feeds), runs);
   await session.release();
 

@@ -76,9 +76,9 @@ describe('learned default models', () => {
 
     const studentManifest = JSON.parse(await readFile(path.join(outDir, 'default-student/manifest.json'), 'utf8'));
     expect(studentManifest).toMatchObject({ id: 'default-student', alignedWith: 'default-teacher', embedding: { dimension: D, normalized: true } });
-    expect(studentManifest.version).toMatch(/^2\.2\.0\+[0-9a-f]{12}$/);
-    // A learned head embeds crop queries at the distiller's person height; the colour branch does not need it.
-    expect(studentManifest.embedding.queryBoxes.cropQuery).toEqual({ personHeight: 176 });
+    expect(studentManifest.version).toMatch(/^2\.3\.0\+[0-9a-f]{12}$/);
+    // A learned head embeds crop queries at the largest person height the distiller trains on.
+    expect(studentManifest.embedding.queryBoxes.cropQuery).toEqual({ personHeight: 256 });
     const colour = JSON.parse(await readFile(path.join(outDir, 'colour-student/manifest.json'), 'utf8'));
     expect(colour.alignedWith).toBeUndefined();
 

@@ -6,13 +6,26 @@
 import type { ModelManifest } from '@person-search/model';
 import { STUDENT_DESIGN } from './student';
 
+/** How crops or frames become the input tensor, as the manifest tells the runtime. */
+function inputDescription(manifest: ModelManifest): string {
+  const { width, height, resize } = manifest.input;
+  const steps = [`${width} wide x ${height} tall, ${resize.mode}`];
+  if (resize.mode === 'stretch' && resize.sourceMaxHeight) steps.push(`sources taller than ${resize.sourceMaxHeight} px first resized to it`);
+  steps.push(resize.antialias ? 'antialiased bilinear (Pillow BILINEAR)' : '2-tap bilinear');
+  return steps.join(', ');
+}
+
 function packageSection(manifest: ModelManifest): string {
   const rows = [
     ['id', manifest.id],
     ['version', manifest.version],
     ['role / family', `${manifest.role} / ${manifest.family}`],
     ['model.onnx sha256', manifest.sha256],
-    ['embedding', manifest.embedding ? `${manifest.embedding.dimension}-d, L2-normalised` : '—'],
+    ['input', inputDescription(manifest)],
+    ['embedding', manifest.embedding ? `${manifest.embedding.dimension}-d, L2-normalised${manifest.embedding.flipAverage ? '; test-time flip (crop + mirror image, averaged)' : ''}` : '—'],
+    ...(manifest.embedding?.queryBoxes?.cropQuery
+      ? [['crop queries', `a query box covering nearly the whole image is pasted ${manifest.embedding.queryBoxes.cropQuery.personHeight} px tall on a blank input canvas, then embedded`]]
+      : []),
     ['alignedWith', manifest.alignedWith ?? '— (its vectors are compared only with its own)'],
     ['licence', manifest.license],
   ];
