@@ -12,8 +12,8 @@ import { parse } from 'graphql';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument } from '@person-search/schema';
 import { missingApiReason, startApiProcess, type ApiProcess } from './support/api-process.js';
+import { createKioskTenant } from './support/kiosk-tenant.js';
 import { seriousAxeViolations } from './support/axe.js';
 import { buildKiosk } from './support/build-kiosk.js';
 import { launchChromium, missingChromiumReason } from './support/chromium.js';
@@ -56,10 +56,7 @@ describe.skipIf(skipReason)('the kiosk as a person meets it', () => {
     grey = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer();
     // Fake camera (search's shutter) and SwiftShader WebGPU (the adapter the kiosk must not pick on its own).
     [api, browser] = await Promise.all([startApiProcess(), launchChromium({ fakeCameraFile: cameraFile, webgpu: true })]);
-    adminKey = (await api.gql(CreateTenantDocument, { input: { name: 'first run' } }, api.operatorToken)).createTenant.adminKey.secret;
-    galleryId = (await api.gql(CreateGalleryDocument, { input: { name: 'lobby' } }, adminKey)).createGallery.id;
-    deviceKey = (await api.gql(CreateApiKeyDocument, { input: { name: 'lobby kiosk', role: 'DEVICE' as never, galleryIds: [galleryId] } }, adminKey)).createApiKey.secret;
-    searchKey = (await api.gql(CreateApiKeyDocument, { input: { name: 'desk', role: 'SEARCH' as never } }, adminKey)).createApiKey.secret;
+    ({ adminKey, galleryId, deviceKey, searchKey } = await createKioskTenant(api, { tenant: 'first run', gallery: 'lobby' }));
     context = await browser.newContext({ viewport: LANDSCAPE });
   });
 

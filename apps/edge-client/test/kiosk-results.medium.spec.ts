@@ -12,8 +12,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou } from '@person-search/model';
-import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument, DetectionDocument, ImageDocument } from '@person-search/schema';
+import { DetectionDocument, ImageDocument } from '@person-search/schema';
 import { missingApiReason, startApiProcess, type ApiProcess } from './support/api-process.js';
+import { createKioskTenant } from './support/kiosk-tenant.js';
 import { seriousAxeViolations } from './support/axe.js';
 import { buildKiosk } from './support/build-kiosk.js';
 import { launchChromium, missingChromiumReason } from './support/chromium.js';
@@ -88,10 +89,7 @@ describe.skipIf(skipReason)('search results as a person reads them', () => {
     await buildKiosk();
     // No camera: the capture page takes the picked photos only.
     [api, browser] = await Promise.all([startApiProcess(), launchChromium()]);
-    adminKey = (await api.gql(CreateTenantDocument, { input: { name: 'honest results' } }, api.operatorToken)).createTenant.adminKey.secret;
-    galleryId = (await api.gql(CreateGalleryDocument, { input: { name: 'entrance camera' } }, adminKey)).createGallery.id;
-    deviceKey = (await api.gql(CreateApiKeyDocument, { input: { name: 'entrance kiosk', role: 'DEVICE' as never, galleryIds: [galleryId] } }, adminKey)).createApiKey.secret;
-    searchKey = (await api.gql(CreateApiKeyDocument, { input: { name: 'desk', role: 'SEARCH' as never } }, adminKey)).createApiKey.secret;
+    ({ adminKey, galleryId, deviceKey, searchKey } = await createKioskTenant(api, { tenant: 'honest results', gallery: 'entrance camera' }));
     context = await browser.newContext({ viewport: LANDSCAPE });
   });
 

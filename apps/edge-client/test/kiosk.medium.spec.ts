@@ -8,8 +8,9 @@ import type { Browser, BrowserContext, Route } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou } from '@person-search/model';
-import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument, DetectionDocument, ImageDocument, SearchPersonDocument } from '@person-search/schema';
+import { CreateApiKeyDocument, CreateGalleryDocument, DetectionDocument, ImageDocument, SearchPersonDocument } from '@person-search/schema';
 import { missingApiReason, startApiProcess, type ApiProcess } from './support/api-process.js';
+import { createKioskTenant } from './support/kiosk-tenant.js';
 import { buildKiosk } from './support/build-kiosk.js';
 import { launchChromium, missingChromiumReason } from './support/chromium.js';
 import { writeFakeCameraY4m } from './support/fake-camera.js';
@@ -58,10 +59,7 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
     // Real street frames, each held ~1 s at 10 fps; Chromium loops the file as its camera.
     await writeFakeCameraY4m(motFrames('MOT17-04-FRCNN').slice(0, 4), cameraFile, { width: 640, height: 360, fps: 10, holdFrames: 10 });
     [api, browser] = await Promise.all([startApiProcess(), launchChromium({ fakeCameraFile: cameraFile })]);
-    const tenant = await api.gql(CreateTenantDocument, { input: { name: 'edge-client tests' } }, api.operatorToken);
-    adminKey = tenant.createTenant.adminKey.secret;
-    ({ galleryId, deviceKey } = await createGalleryWithDeviceKey('entrance'));
-    searchKey = (await api.gql(CreateApiKeyDocument, { input: { name: 'search desk', role: 'SEARCH' as never } }, adminKey)).createApiKey.secret;
+    ({ adminKey, galleryId, deviceKey, searchKey } = await createKioskTenant(api, { tenant: 'edge-client tests', gallery: 'entrance' }));
     context = await browser.newContext({ viewport: LANDSCAPE });
   });
 

@@ -1,4 +1,4 @@
-"""Cross-camera retrieval metrics, the protocol of ../shared/data/cuhk03/SOURCE.md:
+"""Cross-camera retrieval metrics, the CUHK03 cross-camera protocol:
 queries = camera-A crops, gallery = camera-B crops, cosine ranking of L2-normalised embeddings,
 AP = mean precision at each positive's rank, top-1 = CMC rank-1, averaged over queries."""
 from __future__ import annotations

@@ -252,7 +252,7 @@ def model_card(args, argv, n_train, n_ids, last: dict) -> str:
         "|---|---|---|---|",
         *metrics,
         "",
-        "Protocol: queries = first camera, gallery = the other camera(s), cosine ranking (../shared/data/cuhk03/SOURCE.md).",
+        "Protocol: queries = first camera, gallery = the other camera(s), cosine ranking (CUHK03's cross-camera protocol).",
         "",
     ])
 

@@ -7,7 +7,10 @@ export function toImageParent(image: Image): ImageParent {
   return { id: image.id, galleryId: image.galleryId, capturedAt: image.capturedAt, width: image.width, height: image.height };
 }
 
-export function toDetectionParent(detection: Detection): DetectionParent {
+/** The detection columns a resolver parent needs (a Prisma row, or a search hit's joined row). */
+type DetectionColumns = Pick<Detection, 'id' | 'imageId' | 'galleryId' | 'x1' | 'y1' | 'x2' | 'y2' | 'score' | 'capturedAt' | 'studentModelId' | 'teacherStatus'>;
+
+export function toDetectionParent(detection: DetectionColumns): DetectionParent {
   return {
     id: detection.id,
     imageId: detection.imageId,
@@ -23,16 +26,7 @@ export function toDetectionParent(detection: Detection): DetectionParent {
 /** A search hit's row (detections-repository findDetectionsWithFrames) → its detection, image and gallery parents. */
 export function toHitParents(row: DetectionWithFrameRow): { detection: DetectionParent; image: ImageParent; gallery: GalleryParent } {
   return {
-    detection: {
-      id: row.id,
-      imageId: row.imageId,
-      galleryId: row.galleryId,
-      box: { x1: row.x1, y1: row.y1, x2: row.x2, y2: row.y2 },
-      score: row.score,
-      capturedAt: row.capturedAt,
-      studentModelId: row.studentModelId,
-      teacherStatus: row.teacherStatus.toUpperCase() as TeacherStatusValue,
-    },
+    detection: toDetectionParent(row),
     image: { id: row.imageId, galleryId: row.galleryId, capturedAt: row.imageCapturedAt, width: row.imageWidth, height: row.imageHeight },
     gallery: { id: row.galleryId, name: row.galleryName, retentionDays: row.galleryRetentionDays, createdAt: row.galleryCreatedAt },
   };
