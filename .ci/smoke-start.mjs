@@ -2,12 +2,13 @@
 // CI smoke of the README's main path on this checkout, as a new user runs it:
 // `npm start` (embedded PGlite, a temporary DATA_DIR, a free port) → /healthz →
 // `npm run demo:seed` with the printed admin key → one `searchPerson` by photo
-// over GraphQL that must return hits → SIGTERM, and no process of the group
-// may outlive the shutdown. Every failure prints the server's output and exits 1.
+// over GraphQL that must return hits → SIGTERM to the API, which must log its
+// shutdown, and npm start must then end with 0, no process left behind.
+// Every failure prints the server's output and exits 1.
 //
 //   node .ci/smoke-start.mjs             # demo photos via apt-get download (Debian's opencv-doc, python3-skimage)
 //   SMOKE_PHOTOS=<folder> node .ci/…     # or a folder of jpg/png people photos (offline)
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -110,11 +111,22 @@ const hits = result.data?.searchPerson?.hits ?? [];
 if (searched.status !== 200 || result.errors || hits.length === 0) await fail(`searchPerson (${path.basename(photo)}) gave no hits: ${JSON.stringify(result)}`);
 log(`searchPerson(${path.basename(photo)}): ${hits.length} hits, best score ${hits[0].score.toFixed(3)}, stats ${JSON.stringify(result.data.searchPerson.stats)}`);
 
-// 4. Clean shutdown: SIGTERM to the group; every process gone within 30 s.
-process.kill(-server.pid, 'SIGTERM');
+// 4. Clean shutdown, as a process manager stops the service: SIGTERM to the API's
+// own node process (not the group: nx, when signalled itself, may stop relaying
+// the child's output before the shutdown line arrives). The API must log its
+// shutdown and exit, and then npm start (nx, npm) must end on its own: no process
+// of the group may outlive it by more than 30 s.
+const apiPid = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' })
+  .split('\n')
+  .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+  .find((match) => match && Number(match[2]) === server.pid && /^\S*\bnode\s.*src\/main\.ts\b/.test(match[3]))?.[1];
+if (!apiPid) await fail('could not find the API process (node … src/main.ts) in the npm start process group');
+process.kill(Number(apiPid), 'SIGTERM');
 const deadline = Date.now() + 30_000;
 while ((!serverExited || groupAlive()) && Date.now() < deadline) await sleep(250);
-if (groupAlive()) await fail('processes of npm start were still running 30 s after SIGTERM');
-if (!output.includes('shutting down')) await fail('the API did not log its shutdown');
+if (groupAlive()) await fail('processes of npm start were still running 30 s after the API got SIGTERM');
+if (!output.includes('SIGTERM: shutting down')) await fail('the API did not log its shutdown');
+const { code } = await exited;
+if (code !== 0) await fail(`npm start exited with ${code} after the API's clean shutdown`);
 rmSync(dataDir, { recursive: true, force: true });
 log(`stopped cleanly (${JSON.stringify(await exited)}); smoke passed`);
