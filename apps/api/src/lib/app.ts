@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openDatabase, type Database } from '@person-search/db';
-import { RateLimiter } from './auth/rate-limiter.js';
+import { RateLimiter, type RequestRateLimit } from './auth/rate-limiter.js';
+import { SharedRateLimiter } from './auth/shared-rate-limiter.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { LocalBlobStore } from './blobs/local-blob-store.js';
 import { UrlSigner } from './blobs/signed-urls.js';
@@ -25,7 +26,7 @@ export interface AppContext {
   signer: UrlSigner;
   models: ModelRegistry;
   metrics: Metrics;
-  rateLimiter: RateLimiter;
+  rateLimiter: RequestRateLimit;
   services: Services;
   worker: TeacherWorker;
   sweeper: RetentionSweeper;
@@ -77,6 +78,8 @@ export async function createApp(config: Config, options: { log?: Logger; dataDir
     );
     const services = createServices({ config, db, blobs, signer, models, log, metrics, onTeacherWork: () => worker.wake() });
     const sweeper = new RetentionSweeper({ db, blobs, log });
+    const { requestsPerMinute, sharedRateLimit } = config.limits;
+    const rateLimiter = sharedRateLimit ? new SharedRateLimiter({ requestsPerMinute, db, log }) : new RateLimiter(requestsPerMinute);
     return {
       config,
       log,
@@ -85,13 +88,14 @@ export async function createApp(config: Config, options: { log?: Logger; dataDir
       signer,
       models,
       metrics,
-      rateLimiter: new RateLimiter(config.limits.requestsPerMinute),
+      rateLimiter,
       services,
       worker,
       sweeper,
       async close() {
         await worker.stop();
         await sweeper.stop();
+        await rateLimiter.close();
         await models.release();
         await db.close();
       },

@@ -47,6 +47,8 @@ const environmentSchema = z.object({
   MAX_QUERY_DEPTH: integer(10, 2, 50),
   MAX_QUERY_COMPLEXITY: integer(5000, 10, 100_000),
   RATE_LIMIT_PER_MINUTE: integer(1200, 0, 1_000_000),
+  // 'auto': shared across replicas when DATABASE_URL is set (PGlite serves one process anyway).
+  RATE_LIMIT_SHARED: z.enum(['auto', 'true', 'false']).default('auto'),
   WORKER_BATCH_SIZE: integer(16, 1, 256),
   WORKER_POLL_MS: integer(1000, 10, 60_000),
   WORKER_MAX_ATTEMPTS: integer(5, 1, 100),
@@ -71,6 +73,8 @@ export interface Limits {
   queryDepth: number;
   queryComplexity: number;
   requestsPerMinute: number;
+  /** Whether requestsPerMinute holds across replicas (a bucket table in the database) or per replica. */
+  sharedRateLimit: boolean;
 }
 
 export interface Config {
@@ -140,6 +144,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       queryDepth: env.MAX_QUERY_DEPTH,
       queryComplexity: env.MAX_QUERY_COMPLEXITY,
       requestsPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      sharedRateLimit: env.RATE_LIMIT_SHARED === 'auto' ? env.DATABASE_URL !== undefined : env.RATE_LIMIT_SHARED === 'true',
     },
     worker: {
       batchSize: env.WORKER_BATCH_SIZE,

@@ -7,12 +7,12 @@
 //      further expensive field (an aliased search or ingest) takes one more.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { RateLimiter } from '../auth/rate-limiter.js';
+import type { RequestRateLimit } from '../auth/rate-limiter.js';
 import type { RequestContext } from './context.js';
 import { findBadTextInDocument, findBadTextInValue } from './input-text.js';
 import { limitError, measureOperation, type QueryLimits } from './query-limits.js';
 
-export function requestLimitsPlugin(limits: QueryLimits & { rateLimiter: RateLimiter }): ApolloServerPlugin<RequestContext> {
+export function requestLimitsPlugin(limits: QueryLimits & { rateLimiter: RequestRateLimit }): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
