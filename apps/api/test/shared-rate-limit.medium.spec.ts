@@ -1,7 +1,7 @@
 // The shared rate limit on real databases: two limiters standing in for two
 // API replicas admit about the limit together (two per-replica limiters admit
-// twice it), a database that refuses or never answers leaves each replica
-// limiting on its own, and two real API servers over one Postgres database
+// twice it), a database that refuses, never answers or is cut off leaves each
+// replica limiting on its own until it is back, and two real API servers over one Postgres database
 // answer RATE_LIMITED after ≈ the limit, not twice it.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -210,6 +210,82 @@ describe('shared rate limit without its database', () => {
     } finally {
       await hanging.close();
       await db.close();
+    }
+  });
+});
+
+/** A TCP relay in front of Postgres that can be cut (an outage) and restored on the same port. */
+async function startRelay(target: URL): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | null = null;
+  let port = 0;
+  const restore = () =>
+    new Promise<void>((resolve) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(Number(target.port || 5432), target.hostname);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  const cut = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      const closing = server;
+      server = null;
+      if (closing) closing.close(() => resolve());
+      else resolve();
+    });
+  await restore();
+  return { port, cut, restore };
+}
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('shared rate limit across a Postgres outage', () => {
+  it('limits per replica while the database is cut off, and shares again once it is back', async () => {
+    const postgres = await createPostgresDatabase();
+    const relay = await startRelay(new URL(postgres.url));
+    const relayed = new URL(postgres.url);
+    relayed.port = String(relay.port);
+    const db = await openDatabase({ databaseUrl: relayed.toString() });
+    const { log, lines } = capturingLogger();
+    const limiter = new SharedRateLimiter({ requestsPerMinute: 60, db, log, localAllowance: 5 });
+    try {
+      for (let i = 0; i < 5; i++) expect(limiter.take('outage-key')).toBe(true);
+      await limiter.reconcile();
+      expect(limiter.shared).toBe(true);
+
+      await relay.cut();
+      for (let i = 0; i < 5; i++) expect(limiter.take('outage-key')).toBe(true);
+      await limiter.reconcile();
+      expect(limiter.shared).toBe(false);
+      // Local decisions only: past the allowance nothing waits on the dead table, and each failed reconcile drops its spend.
+      for (let i = 0; i < 10; i++) expect(limiter.take('outage-key')).toBe(true);
+      await limiter.reconcile();
+
+      await relay.restore();
+      for (let i = 0; i < 5; i++) expect(limiter.take('outage-key')).toBe(true);
+      await limiter.reconcile();
+      expect(limiter.shared).toBe(true);
+      // The table holds what was spent while it answered (5, then 5 after the outage), not the 15 admitted during it.
+      const [row] = await db.prisma.$queryRaw<{ tokens: number }[]>`SELECT tokens FROM rate_limit WHERE key_id = 'outage-key'`;
+      expect(row!.tokens).toBeGreaterThan(60 - 10 - 1);
+      expect(row!.tokens).toBeLessThanOrEqual(60);
+      expect(lines.filter((line) => line.level >= 30).map((line) => line.msg)).toEqual([
+        'shared rate limit: the table does not answer; limiting per replica until it does',
+        'shared rate limit: the table answers again; limiting across replicas',
+      ]);
+    } finally {
+      await limiter.close();
+      await db.close();
+      await relay.cut();
+      await postgres.drop();
     }
   });
 });
