@@ -11,6 +11,10 @@ reproduce the teacher on detector features of whole frames:
 - probability KD over identity prototypes (mean teacher feature per identity), only where identities exist;
 - jittered ROIs and feature flips (feature-level spatial-invariant augmentation).
 Frames are composed from the identity crops (crops pasted on a black 512x512 letterbox canvas at random sizes).
+Crop-query frames (`--crop-query-height`, default the student's `queryBoxes.cropQuery.personHeight`, 256) add every
+crop once more, alone and centred at that height, as the platform embeds a query crop; the closing evaluation
+measures both layouts. Teacher targets are flip-averaged when the teacher manifest says `flipAverage`, as the
+platform computes the teacher vectors a student query is compared with.
 """
 from __future__ import annotations
 
@@ -58,6 +62,10 @@ def parse_args(argv):
     p.add_argument("--alpha-triplet", type=float, default=1.0)
     p.add_argument("--alpha-prob", type=float, default=1.0)
     p.add_argument("--no-jitter", action="store_true", help="ablation: exact ROIs, no feature flips")
+    p.add_argument("--crop-query-height", type=int, default=256,
+                   help="also train on every crop alone, centred this many px tall, as a crop query is embedded (0: off)")
+    p.add_argument("--teacher-flip", choices=["auto", "on", "off"], default="auto",
+                   help="flip-averaged teacher targets (auto: when the teacher manifest says flipAverage)")
     p.add_argument("--model-id", default="distilled-student-head")
     return p.parse_args(argv)
 
@@ -87,16 +95,33 @@ def compose_frames(images: list[Image.Image], rng: random.Random, min_h: int, ma
     return frames
 
 
+def crop_query_frames(images: list[Image.Image], height: int):
+    """Every crop alone on a black CANVASxCANVAS frame, `height` px tall (narrower if it would not fit), centred:
+    the layout the platform gives a query crop (libs/model image/crop-canvas.ts). Same shape as compose_frames."""
+    frames = []
+    for i, im in enumerate(images):
+        fit = min(height / im.height, CANVAS / im.width, CANVAS / im.height)
+        h = max(1, min(CANVAS, round(im.height * fit)))
+        w = max(min(8, CANVAS), min(CANVAS, round(im.width * fit)))
+        x, y = (CANVAS - w) // 2, (CANVAS - h) // 2
+        frame = Image.new("RGB", (CANVAS, CANVAS))
+        frame.paste(im.resize((w, h), Image.BILINEAR), (x, y))
+        frames.append((frame, [(i, (x, y, x + w, y + h))]))
+    return frames
+
+
 def backbone_maps(backbone: OnnxSubgraph, frames) -> torch.Tensor:
     with torch.no_grad():
         return torch.cat([backbone(D.to_tensor(f).unsqueeze(0)).half() for f, _ in frames])
 
 
-def teacher_embeddings(teacher: OnnxSubgraph, images, size, batch=64) -> torch.Tensor:
+def teacher_embeddings(teacher: OnnxSubgraph, images, size, flip: bool, batch=64) -> torch.Tensor:
+    """Teacher vectors of the crops; with `flip`, of crop + mirror summed and normalised (manifest flipAverage)."""
     out = []
     with torch.no_grad():
         for i in range(0, len(images), batch):
-            out.append(teacher(torch.stack([D.plain(im, size) for im in images[i:i + batch]])))
+            x = torch.stack([D.plain(im, size) for im in images[i:i + batch]])
+            out.append(F.normalize(teacher(x) + teacher(x.flip(3)), dim=1) if flip else teacher(x))
     return torch.cat(out)
 
 
@@ -150,18 +175,25 @@ def two_stage_metrics(student_q, student_g, teacher_q, teacher_g, q_ids, g_ids, 
     return ranked_metrics(orders, q_ids, g_ids)
 
 
-def evaluate(student, maps, frames, samples, teacher_emb) -> dict:
+def evaluate(student, maps, frames, samples, teacher_emb, cq_maps=None, cq_frames=None) -> dict:
+    """Teacher, student, student query -> teacher gallery and two-stage metrics with the crops in composed frames;
+    with crop-query frames also `cropQuery*`: every crop embedded alone, as the platform embeds a query crop."""
     s = student_embed(student, maps, frames, len(samples)).numpy()
     t = teacher_emb.numpy()
     q, g = split_by_camera([x.camera for x in samples])
     ids = [x.identity for x in samples]
     qi, gi = [ids[i] for i in q], [ids[i] for i in g]
-    return {
+    metrics = {
         "teacher": retrieval_metrics(t[q], qi, t[g], gi),
         "student": retrieval_metrics(s[q], qi, s[g], gi),
         "studentQueryTeacherGallery": retrieval_metrics(s[q], qi, t[g], gi),
         "twoStage": two_stage_metrics(s[q], s[g], t[q], t[g], qi, gi),
     }
+    if cq_frames:
+        c = student_embed(student, cq_maps, cq_frames, len(samples)).numpy()
+        metrics["cropQueryStudent"] = retrieval_metrics(c[q], qi, c[g], gi)
+        metrics["cropQueryTeacherGallery"] = retrieval_metrics(c[q], qi, t[g], gi)
+    return metrics
 
 
 def main(argv: list[str]) -> int:
@@ -193,24 +225,30 @@ def main(argv: list[str]) -> int:
     train_images = D.load_images(train, 320)
     teacher = OnnxSubgraph(teacher_path, ["embeddings"], input_name=teacher_manifest["input"]["name"]).eval()
     backbone = OnnxSubgraph(args.student, [FEATURE_TENSOR]).eval()
-    train_t = teacher_embeddings(teacher, train_images, size)
-    log(f"teacher embeddings of {len(train)} training crops ({len(chosen)} identities)")
+    teacher_flip = args.teacher_flip == "on" or (args.teacher_flip == "auto" and bool(teacher_manifest["embedding"].get("flipAverage")))
+    train_t = teacher_embeddings(teacher, train_images, size, teacher_flip)
+    log(f"teacher embeddings of {len(train)} training crops ({len(chosen)} identities; flip-averaged: {teacher_flip})")
     train_frames = compose_frames(train_images, rng, 96, 256)
+    if args.crop_query_height > 0:
+        train_frames += crop_query_frames(train_images, args.crop_query_height)
     train_maps = backbone_maps(backbone, train_frames)
-    log(f"detector feature maps of {len(train_frames)} composed training frames")
+    log(f"detector feature maps of {len(train_frames)} training frames (composed"
+        f"{f' + {len(train)} crop-query frames at {args.crop_query_height} px' if args.crop_query_height > 0 else ''})")
 
     val = D.list_samples(args.val, args.format) if args.val else []
     if val:
         val_images = D.load_images(val, 320)
-        val_t = teacher_embeddings(teacher, val_images, size)
+        val_t = teacher_embeddings(teacher, val_images, size, teacher_flip)
         val_frames = compose_frames(val_images, random.Random(args.seed + 1000), 96, 256)
         val_maps = backbone_maps(backbone, val_frames)
-        log(f"validation: {len(val)} crops in {len(val_frames)} frames")
+        val_cq_frames = crop_query_frames(val_images, args.crop_query_height or 256)
+        val_cq_maps = backbone_maps(backbone, val_cq_frames)
+        log(f"validation: {len(val)} crops in {len(val_frames)} composed frames and alone as crop queries")
 
     student = StudentHead(teacher_path, out_hw)
     history = []
     if val:
-        history.append({"epoch": 0, **evaluate(student, val_maps, val_frames, val, val_t)})
+        history.append({"epoch": 0, **evaluate(student, val_maps, val_frames, val, val_t, val_cq_maps, val_cq_frames)})
         log("before distillation " + json.dumps(history[-1]))
 
     # Every ROI: (frame, box, crop index). Labels for the prototype (probability) term.
@@ -256,21 +294,21 @@ def main(argv: list[str]) -> int:
                 sums[k] += float(v) / sampler.batches_per_epoch
         entry = {"epoch": epoch + 1, "loss": sums}
         if val:
-            entry.update(evaluate(student, val_maps, val_frames, val, val_t))
+            entry.update(evaluate(student, val_maps, val_frames, val, val_t, val_cq_maps, val_cq_frames))
         history.append(entry)
         eta = (time.time() - t0) / step * (total - step)
         log(f"epoch {epoch + 1}/{args.epochs} ETA {eta / 60:.1f} min " + json.dumps(entry))
         with open(os.path.join(args.out, "history.json"), "w", encoding="utf-8") as f:
             json.dump(history, f, indent=2)
 
-    export_head(student, args, teacher_manifest, out_hw, history, int(train_maps.shape[1]))
+    export_head(student, args, teacher_manifest, out_hw, history, int(train_maps.shape[1]), teacher_flip)
     with open(os.path.join(args.out, "history.json"), "w", encoding="utf-8") as f:
         json.dump(history, f, indent=2)
     log(f"exported {args.out}/head.onnx")
     return 0
 
 
-def export_head(student: StudentHead, args, teacher_manifest: dict, out_hw, history, channels: int) -> None:
+def export_head(student: StudentHead, args, teacher_manifest: dict, out_hw, history, channels: int, teacher_flip: bool) -> None:
     """head.onnx (input `features` [N,C,h,w] -> output `embeddings`) + head.json in the strict format that
     libs/model-build's learned-weights reader expects, + MODEL_CARD.md (command, losses, metrics)."""
     head_path = os.path.join(args.out, "head.onnx")
@@ -293,8 +331,10 @@ def export_head(student: StudentHead, args, teacher_manifest: dict, out_hw, hist
     rows = []
     for label, entry in (("before distillation (teacher head on RoI features)", first), ("after distillation", last)):
         if entry.get("student"):
+            crop = entry.get("cropQueryStudent"), entry.get("cropQueryTeacherGallery")
             rows.append(f"| {label} | {entry['teacher']['mAP']:.3f} | {entry['student']['mAP']:.3f} / {entry['student']['top1']:.3f} | "
-                        f"{entry['studentQueryTeacherGallery']['mAP']:.3f} | {entry['twoStage']['mAP']:.3f} |")
+                        f"{entry['studentQueryTeacherGallery']['mAP']:.3f} | {entry['twoStage']['mAP']:.3f} | "
+                        + (f"{crop[0]['mAP']:.3f} / {crop[1]['mAP']:.3f} |" if crop[0] else "– |"))
     card = "\n".join([
         f"# {args.model_id}: DKD-distilled student re-ID head",
         "",
@@ -303,14 +343,15 @@ def export_head(student: StudentHead, args, teacher_manifest: dict, out_hw, hist
         f"- Head: RoiAlign over `{FEATURE_TENSOR}` ({channels} channels, stride {STRIDE}) to {out_hw[0]}x{out_hw[1]}, then a "
         "copy of the teacher's last stage + BNNeck + L2 norm, trained; the detector is frozen (detection unchanged).",
         f"- Losses: alignment x{args.alpha_align}, pair-wise relation x{args.alpha_pair}, triplet-wise relation x{args.alpha_triplet}, "
-        f"prototype probability KD x{args.alpha_prob}; jittered ROIs and feature flips: {not args.no_jitter}. "
+        f"prototype probability KD x{args.alpha_prob}; jittered ROIs and feature flips: {not args.no_jitter}; teacher targets "
+        f"flip-averaged: {teacher_flip}; crop-query frames: {f'{args.crop_query_height} px' if args.crop_query_height > 0 else 'off'}. "
         f"Adam lr {args.lr}, cosine, {args.epochs} epochs, seed {args.seed}.",
         f"- Data: frames composed from `{args.data}` crops ({args.format}); research-use data (CUHK03) makes these weights "
         "research-use too; commercial users distil from their own footage (see libs/training/README.md).",
         f"- Command: `npm run distill -- {' '.join(sys.argv[1:])}`",
         "",
-        "| cuhk03/val (crops in composed 512x512 frames) | teacher mAP | student mAP / top-1 | student query → teacher gallery mAP | two-stage (student top-200 → teacher) mAP |",
-        "|---|---|---|---|---|",
+        "| cuhk03/val (crops in composed 512x512 frames) | teacher mAP | student mAP / top-1 | student query → teacher gallery mAP | two-stage (student top-200 → teacher) mAP | crops alone as crop queries: student / student → teacher mAP |",
+        "|---|---|---|---|---|---|",
         *rows,
         "",
     ])

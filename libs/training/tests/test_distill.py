@@ -27,6 +27,30 @@ class ComposeFramesTests(unittest.TestCase):
                     self.assertTrue(ax1 <= bx0 or bx1 <= ax0 or ay1 <= by0 or by1 <= ay0)
 
 
+class CropQueryFramesTests(unittest.TestCase):
+    def test_each_crop_alone_centred_at_the_query_height_as_the_runtime_pastes_it(self):
+        tall, wide = Image.new("RGB", (40, 100), (200, 10, 10)), Image.new("RGB", (600, 100), (10, 200, 10))
+        frames = DS.crop_query_frames([tall, wide], 256)
+        self.assertEqual([placed for _, placed in frames], [[(0, (205, 128, 307, 384))], [(1, (0, 213, 512, 298))]])
+        canvas = frames[0][0]
+        self.assertEqual(canvas.size, (DS.CANVAS, DS.CANVAS))
+        self.assertEqual(canvas.getpixel((256, 256)), (200, 10, 10))
+        self.assertEqual(canvas.getpixel((150, 256)), (0, 0, 0))  # black around it, nothing else on the frame
+
+
+class TeacherTargetTests(unittest.TestCase):
+    def test_flip_averaged_targets_are_unit_length_and_mirror_invariant(self):
+        torch.manual_seed(0)
+        net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.Flatten())
+        crop = Image.fromarray(np.random.default_rng(0).integers(0, 255, (24, 12, 3), dtype=np.uint8))
+        mirrored = crop.transpose(Image.FLIP_LEFT_RIGHT)
+        a, b = DS.teacher_embeddings(net, [crop, mirrored], (24, 12), flip=True)
+        self.assertAlmostEqual(float(a.norm()), 1.0, places=5)
+        self.assertTrue(torch.allclose(a, b, atol=1e-5))
+        plain = DS.teacher_embeddings(net, [crop, mirrored], (24, 12), flip=False)
+        self.assertFalse(torch.allclose(plain[0], plain[1], atol=1e-3))
+
+
 class TwoStageTests(unittest.TestCase):
     def test_teacher_rerank_fixes_the_student_order_inside_the_shortlist(self):
         ids = ["a", "b", "c"]
