@@ -10,7 +10,7 @@ import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument, GalleriesDocument, IngestFrameDocument, UpdateGalleryDocument, ViewerDocument } from '@person-search/schema';
+import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument, GalleriesDocument, IngestFrameDocument, SearchPersonDocument, UpdateGalleryDocument, ViewerDocument } from '@person-search/schema';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
@@ -57,6 +57,19 @@ describe.each(backends())('bad input (%s)', (backend) => {
     expect(await galleryCount()).toBe(before);
     // Well-formed pairs (emoji) are text like any other.
     expect((await server.gql(CreateGalleryDocument, { input: { name: 'café 📷' } }, tenant.admin)).data?.createGallery.name).toBe('café 📷');
+  });
+
+  it('answers UNAVAILABLE naming the model when the student cannot be loaded (its ONNX file missing), and keeps serving', async () => {
+    // Found by graphql-fuzz (seed 988485945): a photo search with a real blob reached the missing
+    // model file and answered INTERNAL_SERVER_ERROR.
+    const blobId = (await server.putBlob(await jpegImage(64, 64, 7), 'image/jpeg', tenant.device)).body.blobId as string;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await server.gql(SearchPersonDocument, { input: { query: { photo: { blobId } }, rerank: false } }, tenant.admin);
+      expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['UNAVAILABLE']);
+      expect(response.errors?.[0]?.message).toMatch(/student model "fixture-student" cannot be loaded on this server \(MODEL_NOT_FOUND\)/);
+      expect(response.errors?.[0]?.message).not.toMatch(/api-models-|\/tmp\//);
+    }
+    expect((await server.gql(ViewerDocument, {}, tenant.admin)).data?.viewer).toBeTruthy();
   });
 
   it('refuses cursors with impossible dates as BAD_USER_INPUT on `after`', async () => {

@@ -29,7 +29,7 @@ export function createErrorFormatter(log: Logger) {
     // A database outage is UNAVAILABLE (retryable); a value Postgres refuses as data is BAD_USER_INPUT.
     const original = databaseErrorToAppError(unwrapped) ?? unwrapped;
     if (isAppError(original)) {
-      if (original.cause !== undefined && original.code === 'UNAVAILABLE') log.warn({ err: original.cause, path: formatted.path }, 'database unavailable');
+      if (original.cause !== undefined && original.code === 'UNAVAILABLE') log.warn({ err: original.cause, path: formatted.path }, original.message);
       return {
         message: original.message,
         ...(formatted.path ? { path: formatted.path } : {}),

@@ -7,7 +7,7 @@ import type { Database } from '@person-search/db';
 import type { ModelManifest } from '@person-search/model';
 import { loadStudent, loadTeacher, readManifest, type Teacher } from '@person-search/model/node';
 import type { Student } from '@person-search/model';
-import { unavailable } from '../errors.js';
+import { AppError, unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { registerModel } from '../repositories/models-repository.js';
 
@@ -116,15 +116,19 @@ export class ModelRegistry {
 
   studentSession(): Promise<Student> {
     const model = this.requireStudent();
-    this.#studentSession ??= loadStudent(model.dir, { executionProviders: this.options.executionProviders });
-    this.#studentSession.catch(() => (this.#studentSession = null));
+    this.#studentSession ??= loadStudent(model.dir, { executionProviders: this.options.executionProviders }).catch((error: unknown) => {
+      this.#studentSession = null;
+      throw cannotLoad('student', model.manifest.id, error);
+    });
     return this.#studentSession;
   }
 
   teacherSession(): Promise<Teacher> {
     const model = this.requireTeacher();
-    this.#teacherSession ??= loadTeacher(model.dir, { executionProviders: this.options.executionProviders });
-    this.#teacherSession.catch(() => (this.#teacherSession = null));
+    this.#teacherSession ??= loadTeacher(model.dir, { executionProviders: this.options.executionProviders }).catch((error: unknown) => {
+      this.#teacherSession = null;
+      throw cannotLoad('teacher', model.manifest.id, error);
+    });
     return this.#teacherSession;
   }
 
@@ -132,4 +136,14 @@ export class ModelRegistry {
     const sessions = await Promise.allSettled([this.#studentSession, this.#teacherSession]);
     await Promise.all(sessions.map((result) => (result.status === 'fulfilled' && result.value ? result.value.release() : undefined)));
   }
+}
+
+/**
+ * A model whose manifest is installed but whose session cannot be created (its ONNX file missing or
+ * unreadable): the server's fault, not the request's, so UNAVAILABLE (retryable once an operator
+ * reinstalls it) with the model's error code; the error itself, with its server paths, is only logged.
+ */
+function cannotLoad(role: 'student' | 'teacher', id: string, error: unknown): AppError {
+  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'LOAD_FAILED';
+  return new AppError('UNAVAILABLE', `the ${role} model "${id}" cannot be loaded on this server (${code}); an operator must reinstall it (npm run models)`, undefined, { cause: error });
 }
