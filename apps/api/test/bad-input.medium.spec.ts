@@ -5,17 +5,15 @@
 // count like literals; an idempotency key reused in another gallery does not
 // reveal it; a database outage answers a GraphQL UNAVAILABLE, and the API
 // recovers when the database comes back.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateApiKeyDocument, CreateGalleryDocument, CreateTenantDocument, GalleriesDocument, IngestFrameDocument, SearchPersonDocument, UpdateGalleryDocument, ViewerDocument } from '@person-search/schema';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
 import { oneDetectionFrame } from './support/frame-input.js';
-import { backends, errorCodes, OPERATOR_TOKEN, startTestServer, type TestServer } from './support/test-server.js';
+import { startRelay, type PostgresRelay } from './support/postgres-relay.js';
+import { backends, createPostgresDatabase, errorCodes, OPERATOR_TOKEN, startTestServer, type TestServer } from './support/test-server.js';
 
 async function post(server: TestServer, query: string, variables: Record<string, unknown>, key?: string) {
   const response = await fetch(`${server.url}/graphql`, {
@@ -133,65 +131,23 @@ describe('amplification: per-alias cost and sizes given as variables (pglite)', 
   });
 });
 
-/** A TCP relay in front of Postgres that can be cut (an outage) and restored. */
-async function startRelay(target: { host: string; port: number }) {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | null = null;
-  let port = 0;
-  const listen = () =>
-    new Promise<void>((resolve) => {
-      server = net.createServer((client) => {
-        const upstream = net.connect(target.port, target.host);
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => undefined);
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.listen(port, '127.0.0.1', () => {
-        port = (server!.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
-  const cut = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      const closing = server;
-      server = null;
-      if (closing) closing.close(() => resolve());
-      else resolve();
-    });
-  await listen();
-  return { port: () => port, cut, restore: listen };
-}
-
 describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage (postgres behind a relay)', () => {
   let server: TestServer;
-  let relay: Awaited<ReturnType<typeof startRelay>>;
-  let databaseName: string;
+  let relay: PostgresRelay;
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
 
   beforeAll(async () => {
-    const adminUrl = new URL(process.env.TEST_DATABASE_URL!);
-    databaseName = `person_search_outage_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl.toString() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    await admin.end();
-    relay = await startRelay({ host: adminUrl.hostname, port: Number(adminUrl.port || 5432) });
-    const relayed = new URL(adminUrl);
-    relayed.port = String(relay.port());
-    relayed.pathname = `/${databaseName}`;
+    database = await createPostgresDatabase('person_search_outage');
+    relay = await startRelay(new URL(database.url));
+    const relayed = new URL(database.url);
+    relayed.port = String(relay.port);
     const models = await writeManifestOnlyModels(await mkdtemp(path.join(os.tmpdir(), 'api-models-')));
     server = await startTestServer({ env: { ...models.env, DATABASE_URL: relayed.toString() } });
   });
   afterAll(async () => {
     await server?.close();
     await relay?.cut();
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   });
 
   it('answers a GraphQL UNAVAILABLE while the database is down, and recovers', async () => {

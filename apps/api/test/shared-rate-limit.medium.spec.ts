@@ -3,20 +3,19 @@
 // twice it), a database that refuses, never answers or is cut off leaves each
 // replica limiting on its own until it is back, and two real API servers over one Postgres database
 // answer RATE_LIMITED after ≈ the limit, not twice it.
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase, type Database } from '@person-search/db';
 import { ViewerDocument } from '@person-search/schema';
-import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter, type RequestRateLimit } from '../src/lib/auth/rate-limiter.js';
 import { SharedRateLimiter } from '../src/lib/auth/shared-rate-limiter.js';
 import type { Logger } from '../src/lib/logger.js';
 import { createTenantWithKeys } from './support/fixtures.js';
-import { errorCodes, startTestServer, type TestServer } from './support/test-server.js';
+import { startRelay } from './support/postgres-relay.js';
+import { createPostgresDatabase, errorCodes, startTestServer, type TestServer } from './support/test-server.js';
 
 const LIMIT = 120;
 const ALLOWANCE = LIMIT / 10; // the default: ⌈limit / 10⌉
@@ -47,31 +46,13 @@ async function burst(replicas: readonly RequestRateLimit[], key: string): Promis
   return { admitted, elapsedMs: performance.now() - started };
 }
 
-async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.TEST_DATABASE_URL!;
-  const name = `person_search_rate_${randomBytes(5).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
 /** Two connections to one database, as two replicas would hold: one PGlite shared in-process, or two pools on one Postgres database. */
 async function openReplicaDatabases(backend: 'pglite' | 'postgres'): Promise<{ databases: [Database, Database]; close(): Promise<void> }> {
   if (backend === 'pglite') {
     const database = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
     return { databases: [database, database], close: () => database.close() };
   }
-  const postgres = await createPostgresDatabase();
+  const postgres = await createPostgresDatabase('person_search_rate');
   const first = await openDatabase({ databaseUrl: postgres.url });
   const second = await openDatabase({ databaseUrl: postgres.url });
   return {
@@ -214,42 +195,9 @@ describe('shared rate limit without its database', () => {
   });
 });
 
-/** A TCP relay in front of Postgres that can be cut (an outage) and restored on the same port. */
-async function startRelay(target: URL): Promise<{ port: number; cut(): Promise<void>; restore(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | null = null;
-  let port = 0;
-  const restore = () =>
-    new Promise<void>((resolve) => {
-      server = net.createServer((client) => {
-        const upstream = net.connect(Number(target.port || 5432), target.hostname);
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => undefined);
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.listen(port, '127.0.0.1', () => {
-        port = (server!.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
-  const cut = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      const closing = server;
-      server = null;
-      if (closing) closing.close(() => resolve());
-      else resolve();
-    });
-  await restore();
-  return { port, cut, restore };
-}
-
 describe.skipIf(!process.env.TEST_DATABASE_URL)('shared rate limit across a Postgres outage', () => {
   it('limits per replica while the database is cut off, and shares again once it is back', async () => {
-    const postgres = await createPostgresDatabase();
+    const postgres = await createPostgresDatabase('person_search_rate');
     const relay = await startRelay(new URL(postgres.url));
     const relayed = new URL(postgres.url);
     relayed.port = String(relay.port);
@@ -296,7 +244,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('shared rate limit through HTTP:
   const servers: TestServer[] = [];
 
   beforeAll(async () => {
-    postgres = await createPostgresDatabase();
+    postgres = await createPostgresDatabase('person_search_rate');
   });
   afterAll(async () => {
     for (const server of servers) await server.close();
