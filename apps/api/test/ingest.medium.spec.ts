@@ -75,7 +75,10 @@ describe.each(backends())('blobs and ingestFrame (%s)', (backend) => {
     expect(imageResponse.headers.get('content-type')).toBe('image/jpeg');
     const crop = await fetch(detection.data!.detection.cropUrl);
     expect(crop.status).toBe(200);
-    const tampered = await fetch(detection.data!.detection.cropUrl.replace(/signature=./, 'signature=A'));
+    // Change the signature's first character to a different one (a fixed 'A' left it unchanged 1 time in 64).
+    const tamperedUrl = detection.data!.detection.cropUrl.replace(/signature=(.)/, (_, first: string) => `signature=${first === 'A' ? 'B' : 'A'}`);
+    expect(tamperedUrl).not.toBe(detection.data!.detection.cropUrl);
+    const tampered = await fetch(tamperedUrl);
     expect(tampered.status).toBe(404);
   });
 
