@@ -96,7 +96,7 @@ type Mode = 'auto' | 'hnsw' | 'exact';
 async function runStage1(tx: DatabaseTransaction, tenant: LoadedTenant, query: Float32Array, filter: AnnFilter, limit: number, mode: Mode) {
   if (mode === 'auto') return nearestStudentNeighbours(tx, tenant.tenantId, query, filter, limit);
   if (mode === 'hnsw') await tx.$queryRaw(annSettingsSql(limit));
-  return { candidates: await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenant.tenantId, query, filter, limit, mode)), plan: mode, admittedRows: -1 };
+  return { candidates: await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenant.tenantId, query, filter, limit, mode)), plan: mode, admittedRows: -1, efSearch: limit };
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -126,7 +126,7 @@ async function benchStage1(bench: BenchEnvironment, tenant: LoadedTenant, rows: 
         r.ms.push(ms);
         r.recall.push(recallAt(20, value.candidates, exact[q]!));
         if (value.candidates.length < exact[q]!.length) r.short++;
-        r.plans.add(value.plan);
+        r.plans.add(mode === 'auto' && value.plan !== 'exact' ? `${value.plan} (ef ${value.efSearch})` : value.plan);
       }
     }
     for (const mode of ['exact', 'hnsw', 'auto'] as const) {

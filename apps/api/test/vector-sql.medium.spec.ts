@@ -13,10 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   annSettingsSql,
   filteredRowCountSql,
+  indexRowsEstimateSql,
   insertDetections,
   nearestStudentNeighbours,
   nearestStudentNeighboursSql,
   type AnnFilter,
+  type AnnPlanOptions,
 } from '../src/lib/repositories/detections-repository.js';
 import { insertImage } from '../src/lib/repositories/images-repository.js';
 import { createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
@@ -42,6 +44,7 @@ describe('stage-1 vector SQL', () => {
     await expect(`-- nearestStudentNeighbours, exact ${source}\n${text(exact)}\n`).toMatchFileSnapshot('sql-snapshots/nearest-student-neighbours-exact.sql');
     await expect(`-- filteredRowCount ${source}\n${text(filteredRowCountSql(tenantId, filter, 10_000))}\n`).toMatchFileSnapshot('sql-snapshots/filtered-row-count.sql');
     await expect(`-- annSettings\n${annSettingsSql(200).sql.trim()}\n`).toMatchFileSnapshot('sql-snapshots/ann-settings.sql');
+    await expect(`-- indexRowsEstimate ${source}\n${text(indexRowsEstimateSql())}\n`).toMatchFileSnapshot('sql-snapshots/index-rows-estimate.sql');
   });
 });
 
@@ -155,15 +158,17 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
   ];
 
   /** Runs `queries` searches; returns the minimum recall@20 and checks order, pool size and tenancy on each. */
-  async function search(selected: ReturnType<typeof filters>[number], options: { exactMaxRows?: number }, queries: number) {
+  async function search(selected: ReturnType<typeof filters>[number], options: AnnPlanOptions, queries: number) {
     const admitted = rows.filter(selected.admits);
     let minRecall = 1;
     const plans = new Map<string, number>();
+    const efSearch = new Set<number>();
     for (let q = 0; q < queries; q++) {
       const query = rows[(q * 2711) % rows.length]!;
       const annFilter = { ...filter, capturedAfter: null, ...selected.filter, excludeDetectionId: query.id };
       const result = await server.app.db.withTenant(tenant.tenantId, (tx) => nearestStudentNeighbours(tx, tenant.tenantId, query.embedding, annFilter, 200, options));
       plans.set(result.plan, (plans.get(result.plan) ?? 0) + 1);
+      if (result.plan !== 'exact') efSearch.add(result.efSearch);
       const pool = result.candidates;
       const exact = admitted.filter((row) => row.id !== query.id).map((row) => ({ id: row.id, distance: cosineDistance(query.embedding, row.embedding) })).sort((a, b) => a.distance - b.distance);
       // Never fewer candidates than exist, sorted by distance, nothing from another tenant or outside the filter.
@@ -181,7 +186,7 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
       const found = pool.slice(0, k).filter((candidate) => (byId.get(candidate.id) ?? Infinity) <= kth).length;
       minRecall = Math.min(minRecall, found / k);
     }
-    return { minRecall, plans: Object.fromEntries(plans), admitted: admitted.length };
+    return { minRecall, plans: Object.fromEntries(plans), admitted: admitted.length, efSearch: [...efSearch] };
   }
 
   it('returns sorted candidates with recall@20 = 1.0 (min over queries) under every filter', async () => {
@@ -196,10 +201,33 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
     // Two frames (100 rows), fewer than the pool of 200: HNSW cannot fill it, so the exact scan must run.
     const from = START + 10 * DAY_MS;
     const twoFrames = { name: 'two frames', filter: { capturedAfter: new Date(from), capturedBefore: new Date(from + 150_000) }, admits: (row: Row) => row.capturedAt.getTime() >= from && row.capturedAt.getTime() <= from + 150_000 };
-    const outcome = await search(twoFrames, { exactMaxRows: 0 }, 4);
+    const outcome = await search(twoFrames, { exactMaxRows: 0, exactMaxFilteredShare: 0 }, 4);
     console.log(`${backend}: "two frames" forced through HNSW: plans ${JSON.stringify(outcome.plans)}`);
     expect(outcome.admitted).toBe(100);
     expect(outcome.plans.hnsw_then_exact).toBe(4);
     expect(outcome.minRecall).toBe(1);
   }, 120_000);
+
+  it('sends a gallery/time filter admitting a small share of the index to the exact scan, and widens HNSW by the filter’s selectivity', async () => {
+    // Scaled-down thresholds (the defaults are 10k rows unfiltered, 10 % of the index filtered): at 1M rows/tenant a
+    // 10 % filter took HNSW to min recall 0.35 with a full pool, so the retry never fired (docs/scale-out.md).
+    const options: AnnPlanOptions = { exactMaxRows: 500, exactMaxFilteredShare: 0.5 };
+    const byName = new Map(filters().map((selected) => [selected.name, selected]));
+    const unfiltered = await search(byName.get('none')!, options, 4);
+    const oneGallery = await search(byName.get('one gallery')!, options, 4);
+    const eightyDays = await search(byName.get('80 days')!, options, 4);
+    console.log(`${backend}: scaled thresholds: none ${JSON.stringify(unfiltered)}; one gallery ${JSON.stringify(oneGallery)}; 80 days ${JSON.stringify(eightyDays)}`);
+    // Unfiltered: above 500 rows ⇒ HNSW at the pool's breadth (the tenant's share of the index is not counted).
+    expect(unfiltered.plans.exact).toBeUndefined();
+    expect(unfiltered.efSearch).toEqual([200]);
+    // One gallery: ~6.7k rows, a third of the ~20.1k-row index, under half of it ⇒ exact, though above 500 rows.
+    expect(oneGallery.admitted).toBeGreaterThan(500);
+    expect(oneGallery.plans).toEqual({ exact: 4 });
+    // 80 days: 16k rows, over half ⇒ HNSW; its count stops at the cap (half the index), so ef_search = 200 / ~0.5.
+    expect(eightyDays.plans.exact).toBeUndefined();
+    expect(eightyDays.efSearch).toHaveLength(1);
+    expect(eightyDays.efSearch[0]).toBeGreaterThanOrEqual(380);
+    expect(eightyDays.efSearch[0]).toBeLessThanOrEqual(420);
+    for (const outcome of [unfiltered, oneGallery, eightyDays]) expect(outcome.minRecall).toBe(1);
+  }, 300_000);
 });
