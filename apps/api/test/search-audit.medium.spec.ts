@@ -41,6 +41,11 @@ describe.each(backends())('search audit (%s)', (backend) => {
     server.gql(SearchPersonDocument, { input: { query: { detectionId }, rerank: false, topK: 5, ...(galleryIds ? { galleryIds } : {}) } }, key);
   const keyId = async (secret: string) => (await server.gql(ViewerDocument, {}, secret)).data!.viewer.key.id;
   const auditRows = async (admin: string) => (await server.gql(SearchAuditLogDocument, { first: 50 }, admin)).data!.searchAuditLog.edges.map((edge) => edge.node);
+  /** The log is newest first by creation time (millisecond precision: two searches in one millisecond may come in either order). */
+  const expectNewestFirst = (rows: { createdAt: string }[]) => {
+    const times = rows.map((row) => Date.parse(row.createdAt));
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+  };
 
   beforeAll(async () => {
     const models = await writeManifestOnlyModels(await mkdtemp(path.join(os.tmpdir(), 'api-models-')));
@@ -66,7 +71,15 @@ describe.each(backends())('search audit (%s)', (backend) => {
 
     const rows = await auditRows(a.admin);
     expect(rows).toHaveLength(3);
-    const [scoped, refused, ok] = rows; // newest first
+    expectNewestFirst(rows);
+    // Told apart by key, not position, and in the order they were made.
+    const rowOf = async (secret: string) => {
+      const id = await keyId(secret);
+      return rows.find((row) => row.actorKeyId === id);
+    };
+    const [ok, refused, scoped] = [await rowOf(a.search), await rowOf(a.device), await rowOf(scopedSearch)];
+    expect(Date.parse(ok!.createdAt)).toBeLessThanOrEqual(Date.parse(refused!.createdAt));
+    expect(Date.parse(refused!.createdAt)).toBeLessThanOrEqual(Date.parse(scoped!.createdAt));
     expect(ok).toMatchObject({ actorKeyId: await keyId(a.search), deviceId: null, galleryIds: null, hits: found.data!.searchPerson.hits.length, outcome: 'OK' });
     expect(ok!.hits).toBeGreaterThan(0);
     expect(ok!.latencyMs).toBeGreaterThan(0);
@@ -100,7 +113,10 @@ describe.each(backends())('search audit (%s)', (backend) => {
     expect(errorCodes(await search(aDetectionId, b.search))).toEqual(['NOT_FOUND']);
     const bRows = await auditRows(b.admin);
     const bSearchKey = await keyId(b.search);
-    expect(bRows.map((row) => [row.actorKeyId, row.outcome])).toEqual([[bSearchKey, 'NOT_FOUND'], [bSearchKey, 'OK']]);
+    expectNewestFirst(bRows);
+    expect(bRows.map((row) => [row.actorKeyId, row.outcome]).sort()).toEqual([[bSearchKey, 'NOT_FOUND'], [bSearchKey, 'OK']]);
+    const madeAt = (outcome: string) => Date.parse(bRows.find((row) => row.outcome === outcome)!.createdAt);
+    expect(madeAt('OK')).toBeLessThanOrEqual(madeAt('NOT_FOUND'));
     const aKeys = new Set(await Promise.all([a.search, a.device, scopedSearch].map(keyId)));
     // A's rows name A's keys, or (the kiosk test above) A's device.
     expect((await auditRows(a.admin)).every((row) => (row.actorKeyId ? aKeys.has(row.actorKeyId) : row.deviceId !== null))).toBe(true);
