@@ -125,7 +125,8 @@ describe('UploadQueue', () => {
     const down = await until(queue, (s) => s.offline && s.pending === 5);
     expect(down.lastError).toMatch(/^NETWORK/);
     expect(down.retryAt).not.toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Until at least three probes have gone out (a fixed 150 ms wait was too short for three on a busy machine).
+    for (const deadline = Date.now() + 5_000; api.healthProbes < 3 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
     // One frame tried, then only probes: never one retry per queued frame.
     expect(api.blobAttempts).toBe(1);
     expect(api.healthProbes).toBeGreaterThanOrEqual(3);
