@@ -100,7 +100,7 @@ describe.skipIf(skipReason)('the kiosk as a person meets it', () => {
     await expect.poll(() => error.textContent(), { timeout: 15_000 }).toBe('The server did not accept this key. It may be mistyped, revoked, or made for another server.');
     await secret.fill('hello');
     await page.locator('[data-action="connect"]').click();
-    await expect.poll(() => error.textContent()).toMatch(/neither an API key .* nor an enrolment code/);
+    await expect.poll(() => error.textContent(), { timeout: 15_000 }).toMatch(/neither an API key .* nor an enrolment code/);
     // A search key cannot capture: said now, not at the first photo.
     await secret.fill(searchKey);
     await page.locator('[data-action="connect"]').click();
@@ -183,7 +183,7 @@ describe.skipIf(skipReason)('the kiosk as a person meets it', () => {
     const input = page.locator('input[type="file"]');
     const notice = page.locator('[data-role="notice"]');
     await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
-    await expect.poll(() => notice.getAttribute('data-kind')).toBe('not-image');
+    await expect.poll(() => notice.getAttribute('data-kind'), { timeout: 15_000 }).toBe('not-image');
     expect(await notice.textContent()).toMatch(/Not a photo or video: notes\.txt/);
     await input.setInputFiles({ name: 'empty.jpg', mimeType: 'image/jpeg', buffer: grey });
     await expect.poll(() => notice.getAttribute('data-kind'), { timeout: 60_000 }).toBe('no-person');
@@ -217,11 +217,11 @@ describe.skipIf(skipReason)('the kiosk as a person meets it', () => {
     await page.locator('button[data-mode="capture"]').focus();
     expect(await page.locator('button[data-mode="search"]').getAttribute('tabindex')).toBe('-1');
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => kioskMode(page)).toBe('search');
-    await expect.poll(async () => (await focusedControl(page))?.name).toBe('mode:search');
+    await expect.poll(() => kioskMode(page), { timeout: 15_000 }).toBe('search');
+    await expect.poll(async () => (await focusedControl(page))?.name, { timeout: 15_000 }).toBe('mode:search');
     await page.keyboard.press('Home');
-    await expect.poll(() => kioskMode(page)).toBe('capture');
-    await expect.poll(async () => (await focusedControl(page))?.name).toBe('mode:capture');
+    await expect.poll(() => kioskMode(page), { timeout: 15_000 }).toBe('capture');
+    await expect.poll(async () => (await focusedControl(page))?.name, { timeout: 15_000 }).toBe('mode:capture');
     await page.close();
   }, 300_000);
 
