@@ -5,7 +5,9 @@
 // exactly N frames and N×D detections: none lost, none duplicated, and each
 // key's row is the one the API acknowledged.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,9 +20,30 @@ import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres 
 import { DETECTIONS_PER_FRAME, ingestWithRetries, type IngestRun } from './support/retrying-ingest.js';
 import { OPERATOR_TOKEN, startTestServer } from './support/test-server.js';
 
-const POSTGRES_PORT = 4121;
-const API_PORT = 4122;
 const FRAMES = 60;
+
+/**
+ * A random port free on 127.0.0.1 now, below the kernel's ephemeral range. Fixed ports collided with
+ * anything else listening there (another run of this suite included); a port from the ephemeral range
+ * (listen(0)) could, while the crashed server is down, become the local port of a client retrying
+ * towards it (a self-connect), and the restart could not bind it.
+ */
+async function freePort(): Promise<number> {
+  let ephemeralStart = 32_768; // Linux default
+  try {
+    ephemeralStart = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || ephemeralStart;
+  } catch {
+    // not Linux: keep the default
+  }
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * Math.max(1, ephemeralStart - 10_000));
+    const server = createServer();
+    const listening = await new Promise<boolean>((resolve) => server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => resolve(true)));
+    if (!listening) continue;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
+}
 
 const skipReason = !process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL is not set (crash tests run where Postgres does)' : privatePostgresUnavailable();
 if (skipReason) console.log(`crash-recovery suite skipped: ${skipReason}`);
@@ -30,7 +53,7 @@ describe.skipIf(skipReason !== null)('crash recovery with exact counts (private 
   let modelsEnv: Record<string, string>;
 
   beforeAll(async () => {
-    postgres = await startPrivatePostgres(POSTGRES_PORT);
+    postgres = await startPrivatePostgres(await freePort());
     modelsEnv = (await writeManifestOnlyModels(await mkdtemp(path.join(os.tmpdir(), 'api-models-')))).env;
   });
   afterAll(() => postgres?.destroy());
@@ -71,6 +94,7 @@ describe.skipIf(skipReason !== null)('crash recovery with exact counts (private 
   it('(b) the API server is killed with SIGKILL mid-ingest and restarted: exactly N frames', async () => {
     await postgres.createDatabase('crash_b');
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'person-search-crash-'));
+    const API_PORT = await freePort();
     const env = {
       ...process.env, ...modelsEnv, DATABASE_URL: postgres.url('crash_b'), DATA_DIR: dataDir, PORT: String(API_PORT), HOST: '127.0.0.1',
       OPERATOR_TOKEN, WORKER_IN_PROCESS: 'false', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn',
