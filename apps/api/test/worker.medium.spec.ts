@@ -49,7 +49,9 @@ describe.skipIf(skipReason !== null).each(backends())('teacher worker with the O
     const modelsDir = await mkdtemp(path.join(os.tmpdir(), 'api-models-'));
     const fixtures = await writeManifestOnlyModels(modelsDir);
     const teacherId = await linkOsnetTeacher(modelsDir);
-    server = await startTestServer({ backend, env: { ...fixtures.env, TEACHER_MODEL_ID: teacherId } });
+    // The re-ranking case computes missing teacher vectors during the search: a budget no busy machine runs out of
+    // (the default 1.5 s budget is search-teacher-budget's concern).
+    server = await startTestServer({ backend, env: { ...fixtures.env, TEACHER_MODEL_ID: teacherId, SEARCH_TEACHER_BUDGET_MS: '60000' } });
     tenant = await createTenantWithKeys(server, 'worker');
     // MOT17-05 is 640x480: cheap to decode on two cores.
     sequence = (await readSequences()).find((s) => s.name.startsWith('MOT17-05'))!;
