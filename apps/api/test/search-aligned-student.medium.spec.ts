@@ -45,7 +45,9 @@ describe.each(backends())('aligned student queries (%s)', (backend) => {
   });
 
   async function searchByEmbedding(alignedWith: string | undefined) {
-    const server = await startTestServer({ backend, env: { MODELS_DIR: await modelsDir(alignedWith), STUDENT_MODEL_ID: 'aligned-student', TEACHER_MODEL_ID: 'tiny-embedder' } });
+    // The frame's teacher vectors are computed during the search (its first teacher use, session load included):
+    // a budget no busy machine runs out of, as the budget is search-teacher-budget's concern.
+    const server = await startTestServer({ backend, env: { MODELS_DIR: await modelsDir(alignedWith), STUDENT_MODEL_ID: 'aligned-student', TEACHER_MODEL_ID: 'tiny-embedder', SEARCH_TEACHER_BUDGET_MS: '60000' } });
     servers.push(server);
     const tenant = await createTenantWithKeys(server, `aligned-${alignedWith ?? 'none'}`);
     const frame = await jpegImage(240, 180, 7);
