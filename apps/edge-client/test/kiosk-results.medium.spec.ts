@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou } from '@person-search/model';
 import { DetectionDocument, ImageDocument } from '@person-search/schema';
-import { missingApiReason, startApiProcess, type ApiProcess } from './support/api-process.js';
+import { missingApiReason, startApiProcess, waitForTeacherQueue, type ApiProcess } from './support/api-process.js';
 import { createKioskTenant } from './support/kiosk-tenant.js';
 import { seriousAxeViolations } from './support/axe.js';
 import { buildKiosk } from './support/build-kiosk.js';
@@ -142,6 +142,8 @@ describe.skipIf(skipReason)('search results as a person reads them', () => {
     const cropHeight = Math.min(fullHeight! - top, Math.round(h * (1 + 2 * margin) * scale));
     const crop = await sharp(street).extract({ left, top, width: cropWidth, height: cropHeight }).jpeg({ quality: 90 }).toBuffer();
 
+    // Search the gallery as the worker leaves it: every frame re-ranked by the teacher, not only those it reached in time.
+    await waitForTeacherQueue(api.url);
     const page = await openKiosk(context, api.url, { key: searchKey, gallery: galleryId, mode: 'search', backend: 'wasm' });
     await waitForModel(page);
     const answered = page.waitForResponse((response) => response.url().endsWith('/graphql') && (response.request().postData() ?? '').includes('searchPerson'), { timeout: 180_000 });

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iou } from '@person-search/model';
 import { CreateApiKeyDocument, CreateGalleryDocument, DetectionDocument, ImageDocument, SearchPersonDocument } from '@person-search/schema';
-import { missingApiReason, startApiProcess, type ApiProcess } from './support/api-process.js';
+import { missingApiReason, startApiProcess, waitForTeacherQueue, type ApiProcess } from './support/api-process.js';
 import { createKioskTenant } from './support/kiosk-tenant.js';
 import { buildKiosk } from './support/build-kiosk.js';
 import { launchChromium, missingChromiumReason } from './support/chromium.js';
@@ -123,6 +123,8 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
   });
 
   it('search finds the person captured earlier, and a hit opens its frame', async () => {
+    // Search the gallery as the worker leaves it: every frame re-ranked by the teacher, not only those it reached in time.
+    await waitForTeacherQueue(api.url);
     const page = await openKiosk(context, api.url, { key: searchKey, gallery: galleryId, mode: 'search', backend: 'wasm' });
     await page.setViewportSize(LANDSCAPE);
     const sent = nextSearchInput(page);

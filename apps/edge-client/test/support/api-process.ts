@@ -97,3 +97,21 @@ export async function startApiProcess(env: Record<string, string> = {}): Promise
     },
   };
 }
+
+/**
+ * Waits until the API's in-process worker has embedded every detection with the teacher
+ * (person_search_teacher_queue_depth 0 on /metrics). A search made earlier computes the missing
+ * vectors within its own time budget (SEARCH_TEACHER_BUDGET_MS, 1.5 s) and ranks whatever it could
+ * not reach below every re-ranked hit: on a busy machine, results then depend on how far the worker got.
+ */
+export async function waitForTeacherQueue(apiUrl: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const metrics = await fetch(`${apiUrl}/metrics`).then((response) => response.text());
+    last = /^person_search_teacher_queue_depth (-?\d+)/m.exec(metrics)?.[1] ?? 'absent';
+    if (last === '0') return;
+    if (Date.now() > deadline) throw new Error(`the teacher queue did not drain within ${timeoutMs} ms (depth ${last})`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
