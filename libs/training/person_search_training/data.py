@@ -92,6 +92,28 @@ class PKSampler:
         return batches
 
 
+class RandomBatchSampler:
+    """Batches of `batch` random ROIs, for data without identities (no labels are read): each epoch is a fresh
+    permutation cut into ceil(n / batch) batches, the last one topped up from the next permutation so every batch
+    holds min(batch, n) distinct ROIs. Same interface as PKSampler."""
+
+    def __init__(self, n: int, batch: int, seed: int):
+        self.n, self.batch = n, min(batch, n)
+        self.rng = random.Random(seed)
+        self.batches_per_epoch = max(1, math.ceil(n / batch))
+
+    def epoch(self) -> list[list[int]]:
+        order = list(range(self.n))
+        self.rng.shuffle(order)
+        batches = [order[i:i + self.batch] for i in range(0, self.n, self.batch)][:self.batches_per_epoch]
+        last = batches[-1]
+        if len(last) < self.batch:
+            taken = set(last)
+            rest = [i for i in self.rng.sample(range(self.n), self.n) if i not in taken]
+            last.extend(rest[:self.batch - len(last)])
+        return batches
+
+
 def jittered_box(width: float, height: float, enlarge: float, jitter: float, rng: random.Random) -> tuple[float, float, float, float]:
     """Spatial-invariant augmentation: the box is enlarged by up to `enlarge`, then re-cropped with a shift and
     scale jitter relative to its own size, so the embedder learns to survive imprecise detector boxes.
