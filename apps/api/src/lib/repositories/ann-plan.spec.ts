@@ -26,11 +26,13 @@ describe('stage-1 plan choice', () => {
     expect(chooseAnnPlan({ limit: 200, admittedRows: 10_000, cap: 10_000, indexRows: 0, narrowed: false }).plan).toBe('exact');
   });
 
-  it('widens HNSW to pool / selectivity under a filter, within [pool, 1000]', () => {
-    // One gallery at 1M/tenant: the count stops at 200,001 of 2M (≥ 10 %) ⇒ ef_search = 200 / 0.1 = 2000, capped at 1000.
-    expect(chooseAnnPlan({ limit: 200, admittedRows: 200_001, cap: 200_000, indexRows: 2_000_000, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 1000 });
-    // A filter admitting half of the index: twice the pool.
-    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_001, cap: 10_000, indexRows: 20_002, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 400 });
+  it('widens HNSW to pool / √selectivity under a filter, within [pool, 1000]', () => {
+    // One gallery at 1M/tenant: the count stops at 200,001 of 2M (≥ 10 %) ⇒ ef_search = 200 / √0.1 ≈ 633.
+    expect(chooseAnnPlan({ limit: 200, admittedRows: 200_001, cap: 200_000, indexRows: 2_000_000, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 633 });
+    // A filter admitting a quarter of the index: twice the pool.
+    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_001, cap: 10_000, indexRows: 40_004, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 400 });
+    // 1 % of the index: 10× the pool, capped at pgvector's 1000.
+    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_001, cap: 10_000, indexRows: 1_000_100, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 1000 });
     // More rows admitted than the (stale) estimate: never below the pool.
     expect(chooseAnnPlan({ limit: 200, admittedRows: 10_001, cap: 10_000, indexRows: 5_000, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 200 });
     // Small pools still search at least 40 wide.

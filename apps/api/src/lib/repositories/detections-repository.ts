@@ -135,7 +135,7 @@ export interface AnnPlanOptions {
 
 export interface AnnPlanChoice {
   plan: 'exact' | 'hnsw';
-  /** hnsw.ef_search for the HNSW plan: the pool divided by the filter's share of the index (at least the pool, at most 1000). */
+  /** hnsw.ef_search for the HNSW plan: the pool divided by the square root of the filter's share of the index (at least the pool, at most 1000). */
   efSearch: number;
 }
 
@@ -155,9 +155,11 @@ export function admittedRowCountCap(narrowed: boolean, indexRows: number, option
 /**
  * Stage 1's plan from the admitted-row count (counted up to `cap` + 1) and the index's row estimate
  * (`reltuples`: ≤ 0 when unknown). Exact while the count stays within the cap. HNSW otherwise, with
- * ef_search = pool / selectivity (a lower bound on selectivity when the count hit its cap): pgvector's
- * iterative scan stops at the first `pool` rows that pass the filter, so a narrow filter needs a wider
- * search to find the nearest of them. An unfiltered search of a tenant keeps ef_search = pool (its
+ * ef_search = pool / √selectivity (a lower bound on selectivity when the count hit its cap): pgvector's
+ * iterative scan stops at the first `pool` rows that pass the filter, so a narrower filter needs a wider
+ * search to find the nearest of them. Not pool / selectivity: measured at 100k rows/tenant, one gallery
+ * (17 % of the index) had recall 1.00 at ef_search 200 in 36 ms, and 1000 took 63 ms, slower than the
+ * exact scan (52 ms); at 1M the same filter's min recall was 0.90 at 200. An unfiltered search of a tenant keeps ef_search = pool (its
  * share of a shared index is not counted: it would cost a walk over the tenant's rows per search).
  */
 export function chooseAnnPlan(input: { limit: number; admittedRows: number; cap: number; indexRows: number; narrowed: boolean }): AnnPlanChoice {
@@ -165,7 +167,7 @@ export function chooseAnnPlan(input: { limit: number; admittedRows: number; cap:
   if (input.admittedRows <= input.cap) return { plan: 'exact', efSearch: base };
   if (!input.narrowed || !(input.indexRows > 0)) return { plan: 'hnsw', efSearch: base };
   const selectivity = Math.min(1, input.admittedRows / input.indexRows);
-  return { plan: 'hnsw', efSearch: Math.min(MAX_EF_SEARCH, Math.max(base, Math.ceil(input.limit / selectivity))) };
+  return { plan: 'hnsw', efSearch: Math.min(MAX_EF_SEARCH, Math.max(base, Math.ceil(input.limit / Math.sqrt(selectivity)))) };
 }
 
 function filterSql(tenantId: string, filter: AnnFilter, galleryIds: readonly string[] | null): Prisma.Sql {
