@@ -2,12 +2,14 @@
 // every Query and Mutation field × credential (no credential, operator, and
 // ADMIN/DEVICE/SEARCH keys, unscoped and limited to one gallery) × target
 // (the caller's own tenant, another tenant's ids) has one expected outcome in
-// EXPECTED below. A field added to the schema without a row fails this test.
+// EXPECTED below, and so has every field of another type that takes arguments
+// (Gallery.images: a list reached through its parent). A field added to the
+// schema without a row fails this test.
 // Runs on PGlite and (with TEST_DATABASE_URL) Postgres, one server each.
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildSchema } from 'graphql';
+import { buildSchema, isObjectType, type GraphQLObjectType } from 'graphql';
 import { CreateApiKeyDocument, CreateGalleryDocument, IngestFrameDocument, typeDefs } from '@person-search/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
@@ -54,6 +56,8 @@ const EXPECTED: Record<string, Expectation> = {
   'Query.image': { own: READERS, other: OTHER_FOR_READERS },
   'Query.detection': { own: READERS, other: OTHER_FOR_READERS },
   'Query.searchPerson': { own: READERS, other: OTHER_FOR_READERS },
+  // Frames are read by the same callers as image(id:); another tenant's gallery is refused by gallery(id:) first.
+  'Gallery.images': { own: READERS, other: OTHER_GALLERY },
   'Mutation.ping': OPEN,
   'Mutation.createTenant': [U, ok, F, F, F, F, F, F],
   'Mutation.createApiKey': { own: ADMINS, other: [U, U, N, F, F, F, F, F] },
@@ -136,6 +140,7 @@ describe.each(backends())('authorization matrix (%s)', (backend) => {
     'Query.galleries': async () => ({ query: '{ galleries(first: 200) { edges { node { id } } } }' }),
     'Query.gallery': async (t) => ({ query: 'query ($id: ID!) { gallery(id: $id) { id } }', variables: { id: t.galleryId } }),
     'Query.image': async (t) => ({ query: 'query ($id: ID!) { image(id: $id) { id url } }', variables: { id: t.imageId } }),
+    'Gallery.images': async (t) => ({ query: 'query ($id: ID!) { gallery(id: $id) { images(first: 200) { edges { node { id url } } } } }', variables: { id: t.galleryId } }),
     'Query.detection': async (t) => ({ query: 'query ($id: ID!) { detection(id: $id) { id cropUrl } }', variables: { id: t.detectionId } }),
     'Query.searchPerson': async (t) => ({
       query: 'query ($input: SearchPersonInput!) { searchPerson(input: $input) { hits { detection { id } } } }',
@@ -178,7 +183,12 @@ describe.each(backends())('authorization matrix (%s)', (backend) => {
 
   const schemaFields = (() => {
     const schema = buildSchema(typeDefs);
-    return [schema.getQueryType()!, schema.getMutationType()!].flatMap((type) => Object.keys(type.getFields()).map((field) => `${type.name}.${field}`));
+    const roots = [schema.getQueryType()!, schema.getMutationType()!];
+    const rootFields = roots.flatMap((type) => Object.keys(type.getFields()).map((field) => `${type.name}.${field}`));
+    const withArguments = Object.values(schema.getTypeMap())
+      .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__') && !roots.includes(type))
+      .flatMap((type) => Object.values(type.getFields()).filter((field) => field.args.length > 0).map((field) => `${type.name}.${field.name}`));
+    return [...rootFields, ...withArguments];
   })();
 
   beforeAll(async () => {
@@ -201,7 +211,7 @@ describe.each(backends())('authorization matrix (%s)', (backend) => {
   });
   afterAll(() => server?.close());
 
-  it('has an expected outcome for every Query and Mutation field of the schema', () => {
+  it('has an expected outcome for every Query and Mutation field of the schema, and every other field with arguments', () => {
     const missing = schemaFields.filter((field) => !(field in EXPECTED) || !(field in CALLS));
     expect(missing, `add these fields to EXPECTED and CALLS in ${path.basename(import.meta.url)}`).toEqual([]);
   });

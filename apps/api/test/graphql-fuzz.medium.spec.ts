@@ -153,6 +153,9 @@ describe.each(backends())('GraphQL input fuzzing (%s)', (backend) => {
       await check(fc.asyncProperty(fc.oneof(nastyNumber, anything), fc.option(cursorLike), async (first, after) =>
         holds(`query ($first: Int, $after: String) { ${field}(first: $first, after: $after) { edges { cursor } } }`, { first, after }, a.admin)));
     }
+    const window = fc.option(fc.oneof(nastyText, fc.date({ noInvalidDate: true }).map((date) => date.toISOString())));
+    await check(fc.asyncProperty(fc.oneof(nastyNumber, anything), fc.option(cursorLike), window, window, async (first, after, capturedAfter, capturedBefore) =>
+      holds('query ($id: ID!, $first: Int, $after: String, $from: DateTime, $to: DateTime) { gallery(id: $id) { images(first: $first, after: $after, capturedAfter: $from, capturedBefore: $to) { edges { cursor } } } }', { id: a.galleryId, first, after, from: capturedAfter, to: capturedBefore }, a.admin)));
   }, 300_000);
 
   it('searchPerson', async () => {

@@ -16,6 +16,7 @@ import {
   DeleteImageDocument,
   DetectionDocument,
   GalleriesDocument,
+  GalleryImagesDocument,
   GalleryDocument,
   ImageDocument,
   IngestFrameDocument,
@@ -88,6 +89,7 @@ describe.each(backends())('tenancy and roles (%s)', (backend) => {
     const attacks: [string, () => Promise<GraphqlResponse<unknown>>][] = [
       ['gallery', () => server.gql(GalleryDocument, { id: a.galleryId }, b.admin)],
       ['image', () => server.gql(ImageDocument, { id: aImageId }, b.admin)],
+      ['gallery images', () => server.gql(GalleryImagesDocument, { id: a.galleryId }, b.search)],
       ['detection', () => server.gql(DetectionDocument, { id: aDetectionId }, b.search)],
       ['updateGallery', () => server.gql(UpdateGalleryDocument, { input: { id: a.galleryId, name: 'pwned' } }, b.admin)],
       ['setGalleryRetention', () => server.gql(SetGalleryRetentionDocument, { input: { galleryId: a.galleryId, days: 1 } }, b.admin)],

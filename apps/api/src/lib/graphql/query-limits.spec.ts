@@ -1,5 +1,5 @@
 import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
-import { typeDefs, GalleriesDocument, SearchPersonDocument, ImageDocument } from '@person-search/schema';
+import { typeDefs, GalleriesDocument, GalleryImagesDocument, SearchPersonDocument, ImageDocument } from '@person-search/schema';
 import { describe, expect, it } from 'vitest';
 import { measureOperation, queryLimitsRule } from './query-limits.js';
 
@@ -13,7 +13,7 @@ const measure = (source: string, variables?: Record<string, unknown>) => {
 
 describe('queryLimitsRule', () => {
   it('lets every client document through under the default limits', () => {
-    for (const document of [GalleriesDocument, SearchPersonDocument, ImageDocument]) expect(check(document, 10, 5000, 10)).toEqual([]);
+    for (const document of [GalleriesDocument, GalleryImagesDocument, SearchPersonDocument, ImageDocument]) expect(check(document, 10, 5000, 10)).toEqual([]);
   });
 
   it('measures depth through fragments', () => {
@@ -38,6 +38,18 @@ describe('measureOperation', () => {
     expect(measure(pagedByVariable, { n: 200 }).complexity).toBe(literal.complexity);
     // Without a value (the validation rule) the argument's schema default (50) counts.
     expect(measure(pagedByVariable).complexity).toBe(measure('{ galleries { edges { node { id name } } } }').complexity);
+  });
+
+  it('multiplies a nested connection (Gallery.images) by its first, literal or variable, inside its parent page', () => {
+    const nested = 'query ($n: Int) { gallery(id: "x") { images(first: $n) { edges { node { id url } } } } }';
+    // 1 (gallery) + 1 (images) + 1 (edges) + 200 × (1 (node) + 2 fields) = 603
+    expect(measure(nested, { n: 200 }).complexity).toBe(603);
+    expect(measure('{ gallery(id: "x") { images(first: 200) { edges { node { id url } } } } }').complexity).toBe(603);
+    expect(measure(nested).complexity).toBe(measure('{ gallery(id: "x") { images { edges { node { id url } } } } }').complexity);
+    expect(measure(nested).complexity).toBe(3 + 50 * 3);
+    // Pages of pages multiply: 200 galleries × 200 images each.
+    const pagesOfPages = measure('{ galleries(first: 200) { edges { node { images(first: 200) { edges { node { id } } } } } } }').complexity;
+    expect(pagesOfPages).toBeGreaterThan(200 * 200 * 2);
   });
 
   it('sizes a search by input.topK, literal or inside the $input variable', () => {

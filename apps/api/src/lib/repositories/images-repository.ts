@@ -27,6 +27,32 @@ export function findImages(tx: DatabaseTransaction, tenantId: string, ids: reado
   return tx.image.findMany({ where: { tenantId, id: { in: [...ids] } } });
 }
 
+/**
+ * One page of a gallery's frames, newest capturedAt first (ties by id descending), after the
+ * keyset position `before`; the window bounds are inclusive. Served by the
+ * (tenant_id, gallery_id, captured_at) index.
+ */
+export function listGalleryImages(
+  tx: DatabaseTransaction,
+  tenantId: string,
+  galleryId: string,
+  page: { limit: number; before: { capturedAt: Date; id: string } | null; capturedAfter: Date | null; capturedBefore: Date | null },
+): Promise<Image[]> {
+  const { before, capturedAfter } = page;
+  // The cursor's time also bounds the index range (the OR below alone would not).
+  const capturedBefore = before && (!page.capturedBefore || before.capturedAt < page.capturedBefore) ? before.capturedAt : page.capturedBefore;
+  return tx.image.findMany({
+    where: {
+      tenantId,
+      galleryId,
+      ...(capturedAfter || capturedBefore ? { capturedAt: { ...(capturedAfter ? { gte: capturedAfter } : {}), ...(capturedBefore ? { lte: capturedBefore } : {}) } } : {}),
+      ...(before ? { OR: [{ capturedAt: { lt: before.capturedAt } }, { capturedAt: before.capturedAt, id: { lt: before.id } }] } : {}),
+    },
+    orderBy: [{ capturedAt: 'desc' }, { id: 'desc' }],
+    take: page.limit,
+  });
+}
+
 export function findImageByIdempotencyKey(tx: DatabaseTransaction, tenantId: string, idempotencyKey: string): Promise<Image | null> {
   return tx.image.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } } });
 }

@@ -1,4 +1,5 @@
-// Opaque keyset cursors: base64url of the (createdAt, id) of the last row seen.
+// Opaque keyset cursors: base64url of the (timestamp, id) of the last row seen
+// (the row's createdAt, or for frames its capturedAt).
 import { badInput } from '../errors.js';
 import { isUuid } from '../repositories/ids.js';
 
@@ -33,9 +34,14 @@ export function pageSize(first: number | null | undefined, field: string, max = 
 
 /** Fetches one extra row to learn whether another page exists. */
 export function toConnection<T extends KeysetPosition, N>(rows: T[], size: number, toNode: (row: T) => N) {
+  return toConnectionBy(rows, size, toNode, (row) => row);
+}
+
+/** toConnection for rows keyed by another timestamp than createdAt. */
+export function toConnectionBy<T, N>(rows: T[], size: number, toNode: (row: T) => N, positionOf: (row: T) => KeysetPosition) {
   const page = rows.slice(0, size);
   return {
-    edges: page.map((row) => ({ cursor: encodeCursor(row), node: toNode(row) })),
-    pageInfo: { hasNextPage: rows.length > size, endCursor: page.length ? encodeCursor(page[page.length - 1]!) : null },
+    edges: page.map((row) => ({ cursor: encodeCursor(positionOf(row)), node: toNode(row) })),
+    pageInfo: { hasNextPage: rows.length > size, endCursor: page.length ? encodeCursor(positionOf(page[page.length - 1]!)) : null },
   };
 }

@@ -1,12 +1,13 @@
 // Frames: ingest (idempotent, one transaction of one statement), reads and deletion.
 import type { DatabaseTransaction, Detection, Image } from '@person-search/db';
 import type { DetectionParent, GalleryParent, ImageParent } from '@person-search/schema';
-import { canUseGallery, requireKey, type KeyPrincipal, type Principal } from '../auth/principal.js';
+import { canUseGallery, requireGallery, requireKey, type KeyPrincipal, type Principal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
 import { insertAuditEntry } from '../repositories/audit-repository.js';
 import { detectionsOfImages, findDetection, type NewDetection } from '../repositories/detections-repository.js';
-import { deleteImage, findImage, findImageByIdempotencyKey, insertFrame, referencedBlobHashes } from '../repositories/images-repository.js';
+import { deleteImage, findImage, findImageByIdempotencyKey, insertFrame, listGalleryImages, referencedBlobHashes } from '../repositories/images-repository.js';
 import { isUuid } from '../repositories/ids.js';
+import { decodeCursor, pageSize, toConnectionBy } from './cursor.js';
 import { toDetectionParent, toImageParent } from './frame-mapping.js';
 import { checkDetections, checkIngestShape, type IngestFrameInput } from './ingest-validation.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -43,6 +44,13 @@ function newDetectionParents(image: { id: string; galleryId: string; capturedAt:
       teacherStatus: 'PENDING' as const,
     }))
     .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export interface ImagePage {
+  first?: number | null;
+  after?: string | null;
+  capturedAfter?: Date | null;
+  capturedBefore?: Date | null;
 }
 
 export function createFrameService({ db, blobs, models, config, log, onTeacherWork }: ServiceDeps) {
@@ -107,6 +115,25 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
       const image = await db.withTenant(key.tenantId, (tx) => findImage(tx, key.tenantId, id));
       if (!image || (key.galleryScope && !key.galleryScope.includes(image.galleryId))) throw notFound('image');
       return toImageParent(image);
+    },
+
+    /**
+     * Gallery.images: the same callers as `image` (ADMIN and SEARCH keys). The parent gallery
+     * was already resolved for this key (gallery(id:) and galleries refuse other tenants' and
+     * out-of-scope galleries); the scope is checked again here so no other path can widen it.
+     */
+    async listImages(actor: Principal, galleryId: string, page: ImagePage) {
+      const key = requireKey(actor, 'ADMIN', 'SEARCH');
+      requireGallery(key, galleryId);
+      const size = pageSize(page.first, 'first');
+      const after = decodeCursor(page.after, 'after');
+      const capturedAfter = page.capturedAfter ?? null;
+      const capturedBefore = page.capturedBefore ?? null;
+      if (capturedAfter && capturedBefore && capturedAfter > capturedBefore) throw badInput('capturedBefore', 'must not be earlier than capturedAfter');
+      const rows = await db.withTenant(key.tenantId, (tx) =>
+        listGalleryImages(tx, key.tenantId, galleryId, { limit: size + 1, before: after && { capturedAt: after.createdAt, id: after.id }, capturedAfter, capturedBefore }),
+      );
+      return toConnectionBy(rows, size, toImageParent, (row) => ({ createdAt: row.capturedAt, id: row.id }));
     },
 
     async detection(actor: Principal, id: string): Promise<DetectionParent> {

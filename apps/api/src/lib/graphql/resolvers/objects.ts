@@ -29,6 +29,16 @@ export const objectResolvers: Resolvers = {
     student: (_parent, _args, context) => modelView(context.models.student, context),
     teacher: (_parent, _args, context) => modelView(context.models.teacher, context),
   },
+  Gallery: {
+    // The listed frames are primed into the request's loaders, as searchPerson's hits are.
+    images: async (gallery, args, context) => {
+      const connection = await context.services.frames.listImages(context.actor, gallery.id, args);
+      const loaders = context.loaders();
+      for (const edge of connection.edges) loaders.image.prime(edge.node.id, edge.node);
+      loaders.gallery.prime(gallery.id, gallery);
+      return connection;
+    },
+  },
   Image: {
     gallery: async (image, _args, context) => (await context.loaders().gallery.load(image.galleryId)) ?? Promise.reject(notFound('gallery')),
     detections: (image, _args, context) => context.loaders().detectionsOfImage.load(image.id),
