@@ -97,14 +97,7 @@ describe.each(backends())('authorization matrix (%s)', (backend) => {
   let counter = 0;
   const unique = (prefix: string) => `${prefix}-${++counter}`;
 
-  async function post(call: Call, credential?: string) {
-    const response = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
-      body: JSON.stringify(call),
-    });
-    return (await response.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: { code?: string } }[] };
-  }
+  const post = (call: Call, credential?: string) => server.post(call.query, call.variables, credential);
   async function must(call: Call, credential: string): Promise<Record<string, any>> {
     const body = await post(call, credential);
     if (body.errors) throw new Error(`fixture call failed: ${JSON.stringify(body.errors)}`);

@@ -13,17 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
 import { oneDetectionFrame } from './support/frame-input.js';
 import { startRelay, type PostgresRelay } from './support/postgres-relay.js';
-import { backends, createPostgresDatabase, errorCodes, OPERATOR_TOKEN, startTestServer, type TestServer } from './support/test-server.js';
-
-async function post(server: TestServer, query: string, variables: Record<string, unknown>, key?: string) {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string; field?: string } }[] } };
-}
-const cursorOf = (createdAt: string) => Buffer.from(JSON.stringify([createdAt, '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+import { backends, createPostgresDatabase, cursorOf, errorCodes, OPERATOR_TOKEN, startTestServer, type TestServer } from './support/test-server.js';
 
 describe.each(backends())('bad input (%s)', (backend) => {
   let server: TestServer;
@@ -49,9 +39,9 @@ describe.each(backends())('bad input (%s)', (backend) => {
     for (const { name, response, field } of cases) {
       expect({ name, errors: response.errors?.map((error) => error.extensions) }).toEqual({ name, errors: [{ code: 'BAD_USER_INPUT', field }] });
     }
-    const literal = await post(server, 'mutation { createGallery(input: { name: "x\\u0000y" }) { id } }', {}, tenant.admin);
+    const literal = await server.post('mutation { createGallery(input: { name: "x\\u0000y" }) { id } }', {}, tenant.admin);
     expect(literal.status).toBe(400);
-    expect(literal.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    expect(literal.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.name' });
     expect(await galleryCount()).toBe(before);
     // Well-formed pairs (emoji) are text like any other.
     expect((await server.gql(CreateGalleryDocument, { input: { name: 'café 📷' } }, tenant.admin)).data?.createGallery.name).toBe('café 📷');
@@ -103,31 +93,31 @@ describe('amplification: per-alias cost and sizes given as variables (pglite)', 
   afterAll(() => server?.close());
 
   it('refuses more than 10 aliased searches per request, whatever the complexity limit', async () => {
-    const response = await post(server, searches(400), {}, tenant.admin);
+    const response = await server.post(searches(400), {}, tenant.admin);
     expect(response.status).toBe(400);
-    expect(response.body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
-    expect(response.body.errors?.[0]?.message).toMatch(/400 expensive fields/);
+    expect(response.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(response.errors?.[0]?.message).toMatch(/400 expensive fields/);
   });
 
   it('charges one rate-limit token per aliased search', async () => {
     // 6 tokens a minute: three searches (3 tokens), then three more (3), then nothing is left.
-    const first = await post(server, searches(3), {}, tenant.search);
-    expect(first.body.errors?.map((error) => error.extensions?.code)).not.toContain('RATE_LIMITED');
-    const second = await post(server, searches(3), {}, tenant.search);
-    expect(second.body.errors?.map((error) => error.extensions?.code)).not.toContain('RATE_LIMITED');
-    const third = await post(server, searches(2), {}, tenant.search);
+    const first = await server.post(searches(3), {}, tenant.search);
+    expect(first.errors?.map((error) => error.extensions?.code)).not.toContain('RATE_LIMITED');
+    const second = await server.post(searches(3), {}, tenant.search);
+    expect(second.errors?.map((error) => error.extensions?.code)).not.toContain('RATE_LIMITED');
+    const third = await server.post(searches(2), {}, tenant.search);
     expect(third.status).toBe(429);
-    expect(third.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(third.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
 
   it('counts `first: $n` like the literal it stands for', async () => {
     const query = 'query ($n: Int) { galleries(first: $n) { edges { node { id name retentionDays createdAt } } } }';
     // 1 + 1 + n × 5: 200 → 1002 > 1000, refused as the literal would be; 100 → 502 passes.
-    const large = await post(server, query, { n: 200 }, tenant.device);
-    expect(large.body.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
-    const literal = await post(server, '{ galleries(first: 200) { edges { node { id name retentionDays createdAt } } } }', {}, tenant.device);
-    expect(literal.body.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
-    expect((await post(server, query, { n: 100 }, tenant.device)).body.errors).toBeUndefined();
+    const large = await server.post(query, { n: 200 }, tenant.device);
+    expect(large.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    const literal = await server.post('{ galleries(first: 200) { edges { node { id name retentionDays createdAt } } } }', {}, tenant.device);
+    expect(literal.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect((await server.post(query, { n: 100 }, tenant.device)).errors).toBeUndefined();
   });
 });
 
@@ -163,9 +153,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('database outage (postgres behin
 
     await relay.cut();
     // Authentication needs the database: the answer is still GraphQL-shaped, 503, retryable.
-    const byKey = await post(server, '{ viewer { role } }', {}, unused);
+    const byKey = await server.post('{ viewer { role } }', {}, unused);
     expect(byKey.status).toBe(503);
-    expect(byKey.body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAVAILABLE']);
+    expect(byKey.errors?.map((error) => error.extensions?.code)).toEqual(['UNAVAILABLE']);
     // The operator needs no database to authenticate: the resolver's failure is UNAVAILABLE too.
     const byOperator = await server.gql(CreateTenantDocument, { input: { name: 'during outage' } }, OPERATOR_TOKEN);
     expect(errorCodes(byOperator)).toEqual(['UNAVAILABLE']);

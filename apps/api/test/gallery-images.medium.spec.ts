@@ -5,21 +5,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateApiKeyDocument, CreateGalleryDocument, GalleryImagesDocument, ImageDocument, IngestFrameDocument } from '@person-search/schema';
+import { CreateApiKeyDocument, CreateGalleryDocument, GalleryImagesDocument, ImageDocument, IngestFrameDocument, type GalleryImagesQuery } from '@person-search/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantWithKeys, jpegImage, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
 import { oneDetectionFrame } from './support/frame-input.js';
-import { backends, errorCodes, startTestServer, type TestServer } from './support/test-server.js';
-
-async function post(server: TestServer, query: string, variables: Record<string, unknown>, key?: string) {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string; field?: string } }[] };
-}
-const cursorOf = (date: string, id = '00000000-0000-4000-8000-000000000000') => Buffer.from(JSON.stringify([date, id])).toString('base64url');
+import { backends, cursorOf, errorCodes, startTestServer, type GraphqlResponse, type TestServer } from './support/test-server.js';
 
 /** Capture times with a tie (two frames at 09:00), ingested out of order. */
 const CAPTURED = ['2026-02-01T09:00:00.000Z', '2026-02-01T07:00:00.000Z', '2026-02-01T11:00:00.000Z', '2026-02-01T09:00:00.000Z', '2026-02-01T08:00:00.000Z', '2026-02-01T10:00:00.000Z', '2026-02-01T06:00:00.000Z'];
@@ -45,7 +35,7 @@ describe.each(backends())('Gallery.images (%s)', (backend) => {
     const seen: { id: string; capturedAt: string }[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const response = await server.gql(GalleryImagesDocument, { id: galleryId, first, after, ...window }, key);
+      const response: GraphqlResponse<GalleryImagesQuery> = await server.gql(GalleryImagesDocument, { id: galleryId, first, after, ...window }, key);
       expect(response.errors).toBeUndefined();
       const images = response.data!.gallery.images;
       expect(images.edges.length).toBeLessThanOrEqual(first);
@@ -76,7 +66,7 @@ describe.each(backends())('Gallery.images (%s)', (backend) => {
     for (const first of [1, 2, 3, 50]) expect(await allPages(a.admin, a.galleryId, first)).toEqual(expected);
     // The search role reads frames like image(id:) does.
     expect(await allPages(a.search, a.galleryId, 4)).toEqual(expected);
-    const page = await post(server, 'query ($id: ID!) { gallery(id: $id) { images(first: 2) { edges { node { id url gallery { id } detections { id } } } } } }', { id: a.galleryId }, a.admin);
+    const page = await server.post('query ($id: ID!) { gallery(id: $id) { images(first: 2) { edges { node { id url gallery { id } detections { id } } } } } }', { id: a.galleryId }, a.admin);
     expect(page.errors).toBeUndefined();
     for (const edge of page.data.gallery.images.edges) {
       expect(edge.node.gallery.id).toBe(a.galleryId);
@@ -101,7 +91,7 @@ describe.each(backends())('Gallery.images (%s)', (backend) => {
     for (const after of bad) {
       const images = await server.gql(GalleryImagesDocument, { id: a.galleryId, first: 5, after }, a.admin);
       expect({ after, errors: images.errors?.map((error) => error.extensions) }).toEqual({ after, errors: [{ code: 'BAD_USER_INPUT', field: 'after' }] });
-      const galleries = await post(server, 'query ($after: String) { galleries(first: 5, after: $after) { edges { cursor } } }', { after }, a.admin);
+      const galleries = await server.post('query ($after: String) { galleries(first: 5, after: $after) { edges { cursor } } }', { after }, a.admin);
       expect(galleries.errors?.map((error) => error.extensions)).toEqual([{ code: 'BAD_USER_INPUT', field: 'after' }]);
     }
   });
@@ -110,8 +100,8 @@ describe.each(backends())('Gallery.images (%s)', (backend) => {
     const images = 'query ($id: ID!, $n: Int) { gallery(id: $id) { images(first: $n) { edges { cursor } } } }';
     const galleries = 'query ($n: Int) { galleries(first: $n) { edges { cursor } } }';
     for (const n of [0, -1, 201]) {
-      const imagesAnswer = await post(server, images, { id: a.galleryId, n }, a.admin);
-      const galleriesAnswer = await post(server, galleries, { n }, a.admin);
+      const imagesAnswer = await server.post(images, { id: a.galleryId, n }, a.admin);
+      const galleriesAnswer = await server.post(galleries, { n }, a.admin);
       expect(imagesAnswer.errors?.map((error) => [error.extensions, error.message])).toEqual(galleriesAnswer.errors?.map((error) => [error.extensions, error.message]));
       expect(imagesAnswer.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
     }
@@ -121,7 +111,7 @@ describe.each(backends())('Gallery.images (%s)', (backend) => {
       [`{ gallery(id: "${a.galleryId}") { images(first: 100000) { edges { cursor } } } }`, {}],
       [galleries, { n: 100_000 }],
     ] as const) {
-      expect((await post(server, query, variables, a.admin)).errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+      expect((await server.post(query, variables, a.admin)).errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
     }
   });
 
@@ -135,7 +125,7 @@ describe.each(backends())('Gallery.images (%s)', (backend) => {
     expect(own).toHaveLength(1);
     expect(own.some((image) => expected.some((theirs) => theirs.id === image.id))).toBe(false);
     // Through the list: B's galleries hold only B's frames.
-    const listed = await post(server, '{ galleries(first: 10) { edges { node { id images(first: 50) { edges { node { id } } } } } } }', {}, b.admin);
+    const listed = await server.post('{ galleries(first: 10) { edges { node { id images(first: 50) { edges { node { id } } } } } } }', {}, b.admin);
     expect(listed.errors).toBeUndefined();
     expect(JSON.stringify(listed.data)).not.toContain(a.galleryId);
     expect(expected.some((image) => JSON.stringify(listed.data).includes(image.id))).toBe(false);
@@ -150,7 +140,7 @@ describe.each(backends())('Gallery.images (%s)', (backend) => {
       expect(errorCodes(outOfScope)).toEqual(['FORBIDDEN']);
       expect(outOfScope.data ?? null).toBeNull();
       expect(await allPages(key, a.galleryId, 3)).toEqual(expected);
-      const listed = await post(server, '{ galleries(first: 10) { edges { node { id images(first: 50) { edges { node { id } } } } } } }', {}, key);
+      const listed = await server.post('{ galleries(first: 10) { edges { node { id images(first: 50) { edges { node { id } } } } } } }', {}, key);
       expect(listed.errors).toBeUndefined();
       expect(listed.data.galleries.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual([a.galleryId]);
       expect(JSON.stringify(listed.data)).not.toContain(g2ImageId);

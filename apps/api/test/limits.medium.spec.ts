@@ -57,25 +57,16 @@ describe('limits and search input validation (PGlite)', () => {
   });
 
   it('refuses a GraphQL body over MAX_BODY_BYTES with PAYLOAD_TOO_LARGE', async () => {
-    const response = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.admin}` },
-      body: JSON.stringify({ query: '{ health { ok } }', variables: { padding: 'x'.repeat(30_000) } }),
-    });
+    const response = await server.post('{ health { ok } }', { padding: 'x'.repeat(30_000) }, tenant.admin);
     expect(response.status).toBe(413);
-    expect((await response.json()).errors[0].extensions).toEqual({ code: 'PAYLOAD_TOO_LARGE', field: 'body' });
+    expect(response.errors?.[0]?.extensions).toEqual({ code: 'PAYLOAD_TOO_LARGE', field: 'body' });
   });
 
   it('refuses queries deeper than MAX_QUERY_DEPTH', async () => {
     const deep = '{ gallery(id: "x") { id } image(id: "x") { detections { image { detections { image { detections { id } } } } } } }';
-    const response = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant.admin}` },
-      body: JSON.stringify({ query: deep }),
-    });
-    const body = await response.json();
-    expect(body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
-    expect(body.errors[0].message).toMatch(/depth 7 exceeds the limit of 6/);
+    const response = await server.post(deep, {}, tenant.admin);
+    expect(response.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(response.errors?.[0]?.message).toMatch(/depth 7 exceeds the limit of 6/);
   });
 
   it('masks unexpected errors as INTERNAL_SERVER_ERROR and keeps known codes', async () => {

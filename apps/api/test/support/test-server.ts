@@ -28,6 +28,8 @@ export interface TestServer {
   app: AppContext;
   dataDir: string;
   gql<T, V>(document: TypedDocumentNode<T, V>, variables: V, credential?: string): Promise<GraphqlResponse<T>>;
+  /** The same request with a query written inline (aliases, literals, fields no client document has): data untyped. */
+  post(query: string, variables?: Record<string, unknown>, credential?: string): Promise<GraphqlResponse<any>>;
   putBlob(bytes: Uint8Array, contentType: string, credential?: string): Promise<{ status: number; body: Record<string, unknown> }>;
   close(): Promise<void>;
 }
@@ -73,20 +75,22 @@ export async function startTestServer(options: { backend?: Backend; modelsDir?: 
   const config: Config = { ...base, port: 0, host: '127.0.0.1', worker: { ...base.worker, inProcess: false }, ...options.overrides };
   const app = await createApp(config, { log: createLogger(config.logLevel), dataDirForDatabase: postgres ? dataDir : 'memory://' });
   const running = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
+  const post: TestServer['post'] = async (query, variables = {}, credential) => {
+    const response = await fetch(`${running.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: never; errors?: GraphqlResponse<never>['errors'] };
+    return { status: response.status, data: body.data, ...(body.errors ? { errors: body.errors } : {}) };
+  };
 
   return {
     url: running.url,
     app,
     dataDir,
-    async gql(document, variables, credential) {
-      const response = await fetch(`${running.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
-        body: JSON.stringify({ query: print(document), variables }),
-      });
-      const body = (await response.json()) as { data?: never; errors?: GraphqlResponse<never>['errors'] };
-      return { status: response.status, data: body.data, ...(body.errors ? { errors: body.errors } : {}) };
-    },
+    post,
+    gql: (document, variables, credential) => post(print(document), variables as Record<string, unknown>, credential),
     async putBlob(bytes, contentType, credential) {
       const response = await fetch(`${running.url}/v1/blobs`, {
         method: 'PUT',
@@ -102,6 +106,11 @@ export async function startTestServer(options: { backend?: Backend; modelsDir?: 
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An opaque page cursor as the API encodes it (base64url of [timestamp, id]), for tests that forge one. */
+export function cursorOf(timestamp: string, id = '00000000-0000-4000-8000-000000000000'): string {
+  return Buffer.from(JSON.stringify([timestamp, id])).toString('base64url');
 }
 
 /** The error codes of a GraphQL response, for compact assertions. */

@@ -7,6 +7,7 @@ import { insertAuditEntry } from '../repositories/audit-repository.js';
 import { detectionsOfImages, findDetection, type NewDetection } from '../repositories/detections-repository.js';
 import { deleteImage, findImage, findImageByIdempotencyKey, insertFrame, listGalleryImages, referencedBlobHashes } from '../repositories/images-repository.js';
 import { isUuid } from '../repositories/ids.js';
+import { checkCaptureWindow } from './capture-window.js';
 import { decodeCursor, pageSize, toConnectionBy } from './cursor.js';
 import { toDetectionParent, toImageParent } from './frame-mapping.js';
 import { checkDetections, checkIngestShape, type IngestFrameInput } from './ingest-validation.js';
@@ -129,7 +130,7 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
       const after = decodeCursor(page.after, 'after');
       const capturedAfter = page.capturedAfter ?? null;
       const capturedBefore = page.capturedBefore ?? null;
-      if (capturedAfter && capturedBefore && capturedAfter > capturedBefore) throw badInput('capturedBefore', 'must not be earlier than capturedAfter');
+      checkCaptureWindow(capturedAfter, capturedBefore, 'capturedBefore');
       const rows = await db.withTenant(key.tenantId, (tx) =>
         listGalleryImages(tx, key.tenantId, galleryId, { limit: size + 1, before: after && { capturedAt: after.createdAt, id: after.id }, capturedAfter, capturedBefore }),
       );

@@ -11,6 +11,7 @@ import { cosineSimilarity, type RgbImage } from '@person-search/model';
 import type { BoxValue, DetectionParent, GalleryParent, ImageParent } from '@person-search/schema';
 import { galleriesInScope, requireKey, type Principal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
+import { checkCaptureWindow } from './capture-window.js';
 import { findGalleries } from '../repositories/galleries-repository.js';
 import { embedStoredCrops } from '../inference/teacher-embeddings.js';
 import {
@@ -90,9 +91,7 @@ export function createSearchService(deps: ServiceDeps) {
     (input.galleryIds ?? []).forEach((id, index) => {
       if (!isUuid(id)) throw badInput(`input.galleryIds[${index}]`, 'is not a gallery id');
     });
-    if (input.capturedAfter && input.capturedBefore && input.capturedAfter > input.capturedBefore) {
-      throw badInput('input.capturedBefore', 'must not be earlier than capturedAfter');
-    }
+    checkCaptureWindow(input.capturedAfter, input.capturedBefore, 'input.capturedBefore');
     return { topK, candidatePool: Math.max(candidatePool, topK) };
   }
 
