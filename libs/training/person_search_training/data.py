@@ -56,15 +56,16 @@ def split_holdout(samples: list[Sample], holdout_ids: int, seed: int) -> tuple[l
     return [s for s in samples if s.identity not in held], [s for s in samples if s.identity in held]
 
 
+def cap_height(im: Image.Image, max_height: int) -> Image.Image:
+    """The image downscaled (bilinear, aspect kept) to at most `max_height` rows."""
+    if im.height <= max_height:
+        return im
+    return im.resize((max(1, round(im.width * max_height / im.height)), max_height), Image.BILINEAR)
+
+
 def load_images(samples: list[Sample], max_height: int) -> list[Image.Image]:
     """Decodes every crop once (small crops: the set fits in memory), downscaled to at most max_height."""
-    out = []
-    for s in samples:
-        im = Image.open(s.path).convert("RGB")
-        if im.height > max_height:
-            im = im.resize((max(1, round(im.width * max_height / im.height)), max_height), Image.BILINEAR)
-        out.append(im)
-    return out
+    return [cap_height(Image.open(s.path).convert("RGB"), max_height) for s in samples]
 
 
 class PKSampler:

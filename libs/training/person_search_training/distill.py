@@ -269,7 +269,7 @@ def evaluate(student, maps, frames, samples, teacher_emb, cq_maps=None, cq_frame
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     args.argv = list(argv)
-    val_format = args.val_format or ("cuhk03" if args.format == "frames" else args.format)
+    args.val_format = val_format = args.val_format or ("cuhk03" if args.format == "frames" else args.format)
     footage = None
     try:
         if args.format == "frames":
@@ -456,7 +456,7 @@ def export_head(student: StudentHead, args, teacher_manifest: dict, out_hw, hist
            "footage (see libs/training/README.md)." if args.format in ("cuhk03", "market") else "."),
         f"- Command: `npm run distill -- {' '.join(getattr(args, 'argv', sys.argv[1:]))}`",
         "",
-        f"| {args.val or 'val'} ({args.val_format or ('cuhk03' if args.format == 'frames' else args.format)}; crops in composed 512x512 frames) | teacher mAP | student mAP / top-1 | student query → teacher gallery mAP | two-stage (student top-200 → teacher) mAP | crops alone as crop queries: student / student → teacher mAP |",
+        f"| {args.val or 'val'} ({args.val_format}; crops in composed 512x512 frames) | teacher mAP | student mAP / top-1 | student query → teacher gallery mAP | two-stage (student top-200 → teacher) mAP | crops alone as crop queries: student / student → teacher mAP |",
         "|---|---|---|---|---|---|",
         *rows,
         "",

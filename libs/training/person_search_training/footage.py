@@ -26,6 +26,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from . import data as D
+
 MIN_BOX_HEIGHT = 16
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".ts", ".h264")
 FFMPEG_HINT = "ffmpeg -i in.mp4 -vf fps=2 frames/%06d.jpg"
@@ -221,7 +223,4 @@ def crop_box(im: Image.Image, box, max_height: int) -> Image.Image:
     x1, y1, x2, y2 = box
     left, top = min(int(math.floor(x1)), im.width - 1), min(int(math.floor(y1)), im.height - 1)
     right, bottom = max(left + 1, int(math.ceil(x2))), max(top + 1, int(math.ceil(y2)))
-    crop = im.crop((left, top, min(right, im.width), min(bottom, im.height)))
-    if crop.height > max_height:
-        crop = crop.resize((max(1, round(crop.width * max_height / crop.height)), max_height), Image.BILINEAR)
-    return crop
+    return D.cap_height(im.crop((left, top, min(right, im.width), min(bottom, im.height))), max_height)
