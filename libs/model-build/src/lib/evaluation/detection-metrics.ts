@@ -51,17 +51,17 @@ export function intersectionOverUnion(a: EvaluationBox, b: EvaluationBox): numbe
   return union <= 0 ? 0 : intersection / union;
 }
 
-type Outcome = 'true-positive' | 'false-positive' | 'ignored';
+export type DetectionOutcome = 'true-positive' | 'false-positive' | 'ignored';
+
+/** One frame's detections, best score first, each with its outcome under the greedy matching above. */
+export function frameOutcomes(frame: DetectionFrame, iouThreshold = 0.5): { detection: ScoredBox; outcome: DetectionOutcome }[] {
+  const matched = new Array<boolean>(frame.positives.length).fill(false);
+  const byScore = [...frame.detections].sort((a, b) => b.score - a.score);
+  return byScore.map((detection) => ({ detection, outcome: classify(detection.box, frame, matched, iouThreshold) }));
+}
 
 export function detectionMetrics(frames: readonly DetectionFrame[], iouThreshold = 0.5): DetectionMetrics {
-  const scored: { score: number; outcome: Outcome }[] = [];
-  for (const frame of frames) {
-    const matched = new Array<boolean>(frame.positives.length).fill(false);
-    const byScore = [...frame.detections].sort((a, b) => b.score - a.score);
-    for (const detection of byScore) {
-      scored.push({ score: detection.score, outcome: classify(detection.box, frame, matched, iouThreshold) });
-    }
-  }
+  const scored = frames.flatMap((frame) => frameOutcomes(frame, iouThreshold).map(({ detection, outcome }) => ({ score: detection.score, outcome })));
   const positives = frames.reduce((sum, frame) => sum + frame.positives.length, 0);
   // Pool frames, then sweep the score threshold from high to low.
   const counted = scored.filter((entry) => entry.outcome !== 'ignored').sort((a, b) => b.score - a.score);
@@ -85,7 +85,7 @@ export function detectionMetrics(frames: readonly DetectionFrame[], iouThreshold
   };
 }
 
-function classify(box: EvaluationBox, frame: DetectionFrame, matched: boolean[], iouThreshold: number): Outcome {
+function classify(box: EvaluationBox, frame: DetectionFrame, matched: boolean[], iouThreshold: number): DetectionOutcome {
   let bestIndex = -1;
   let bestIou = iouThreshold;
   frame.positives.forEach((positive, index) => {

@@ -49,6 +49,16 @@ export function isPositivePedestrian(row: MotGroundTruthRow): boolean {
   return row.consider && row.classId === PEDESTRIAN_CLASS && row.visibility >= MIN_POSITIVE_VISIBILITY;
 }
 
+/**
+ * MOT17 classes that are people though only class 1 is scored: 2 person on vehicle, 7 static
+ * person, 8 distractor, 12 reflection. The rest (vehicles, occluders) are things.
+ */
+const PERSON_CLASSES = new Set([PEDESTRIAN_CLASS, 2, 7, 8, 12]);
+
+export function isPersonClass(row: MotGroundTruthRow): boolean {
+  return PERSON_CLASSES.has(row.classId);
+}
+
 /** Splits one frame's rows into positives and ignore regions. */
 export function groundTruthForFrame(rows: readonly MotGroundTruthRow[], frame: number): {
   positives: EvaluationBox[];
