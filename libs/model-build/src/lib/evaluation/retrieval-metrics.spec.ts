@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecisionOfRanking, cosineSimilarityOf, retrievalMetrics, twoStageRetrievalMetrics } from './retrieval-metrics.js';
+import { averagePrecisionOfRanking, cosineSimilarityOf, retrievalMetrics, scoreScaleOf, twoStageRetrievalMetrics } from './retrieval-metrics.js';
 
 const vector = (...values: number[]) => Float32Array.from(values);
 
@@ -85,5 +85,24 @@ describe('twoStageRetrievalMetrics', () => {
     expect(twoStageRetrievalMetrics(student, teacher, 3)).toEqual({ meanAveragePrecision: 1, top1: 1, evaluatedQueries: 1 });
     // Pool 2: a (stage-1 rank 3) never reaches the teacher; it stays third.
     expect(twoStageRetrievalMetrics(student, teacher, 2).meanAveragePrecision).toBeCloseTo(1 / 3, 6);
+  });
+});
+
+describe('scoreScaleOf', () => {
+  it('splits every unordered pair into same-person and stranger cosines (hand-computed)', () => {
+    // same person: a1·a2 = 0.8, b1·b2 = 0.8; strangers: a1·b1 = 0, a1·b2 = 0.6, a2·b1 = 0.6, a2·b2 = 0.96.
+    const v = (x: number, y: number) => Float32Array.of(x, y);
+    const scale = scoreScaleOf({ embeddings: [v(1, 0), v(0.8, 0.6), v(0, 1), v(0.6, 0.8)], labels: ['a', 'a', 'b', 'b'] });
+    expect(scale.samePersonPairs).toBe(2);
+    expect(scale.differentPersonPairs).toBe(4);
+    expect(scale.samePersonMedian).toBeCloseTo(0.8, 6);
+    expect(scale.strangerMax).toBeCloseTo(0.96, 6);
+    expect(scale.strangerP999).toBeCloseTo(0.96, 6); // with 4 pairs the 99.9th percentile is the largest
+  });
+
+  it('has no figures without pairs', () => {
+    const scale = scoreScaleOf({ embeddings: [Float32Array.of(1, 0)], labels: ['a'] });
+    expect(scale.samePersonPairs + scale.differentPersonPairs).toBe(0);
+    expect(scale.strangerMax).toBeNaN();
   });
 });

@@ -119,3 +119,45 @@ function assertAligned(set: LabelledEmbeddings, name: string): void {
     throw new Error(`${name}: ${set.embeddings.length} embeddings but ${set.labels.length} labels`);
   }
 }
+
+export interface ScoreScaleMeasurement {
+  samePersonPairs: number;
+  differentPersonPairs: number;
+  /** Median cosine of two crops of the same person. */
+  samePersonMedian: number;
+  /** 99.9th percentile of different-person cosines: a stranger passes it once in a thousand pairs. */
+  strangerP999: number;
+  /** The highest different-person cosine seen. */
+  strangerMax: number;
+}
+
+/** The q-quantile (0..1) of sorted values, nearest rank. */
+function quantileOfSorted(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/**
+ * Where a model's cosines stop meaning "a stranger", over every unordered pair of `items`: the
+ * figures a client needs to call a hit "likely the same person" on that model's scale (the kiosk's
+ * TEACHER_SCALES come from this, measured on CUHK03 val).
+ */
+export function scoreScaleOf(items: LabelledEmbeddings): ScoreScaleMeasurement {
+  const { embeddings, labels } = items;
+  const same: number[] = [];
+  const different: number[] = [];
+  for (let i = 0; i < embeddings.length; i++) {
+    for (let j = i + 1; j < embeddings.length; j++) {
+      (labels[i] === labels[j] ? same : different).push(cosineSimilarityOf(embeddings[i]!, embeddings[j]!));
+    }
+  }
+  const sameSorted = Float64Array.from(same).sort();
+  const differentSorted = Float64Array.from(different).sort();
+  return {
+    samePersonPairs: same.length,
+    differentPersonPairs: different.length,
+    samePersonMedian: quantileOfSorted(sameSorted, 0.5),
+    strangerP999: quantileOfSorted(differentSorted, 0.999),
+    strangerMax: differentSorted.length > 0 ? differentSorted[differentSorted.length - 1]! : Number.NaN,
+  };
+}
