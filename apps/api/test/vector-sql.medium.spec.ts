@@ -12,6 +12,7 @@ import { Prisma } from '@person-search/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   annSettingsSql,
+  annTransactionSettings,
   filteredRowCountSql,
   indexRowsEstimateSql,
   insertDetections,
@@ -158,7 +159,7 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
   ];
 
   /** Runs `queries` searches; returns the minimum recall@20 and checks order, pool size and tenancy on each. */
-  async function search(selected: ReturnType<typeof filters>[number], options: AnnPlanOptions, queries: number) {
+  async function search(selected: ReturnType<typeof filters>[number], options: AnnPlanOptions, queries: number, settings?: Readonly<Record<string, string>>) {
     const admitted = rows.filter(selected.admits);
     let minRecall = 1;
     const plans = new Map<string, number>();
@@ -166,7 +167,7 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
     for (let q = 0; q < queries; q++) {
       const query = rows[(q * 2711) % rows.length]!;
       const annFilter = { ...filter, capturedAfter: null, ...selected.filter, excludeDetectionId: query.id };
-      const result = await server.app.db.withTenant(tenant.tenantId, (tx) => nearestStudentNeighbours(tx, tenant.tenantId, query.embedding, annFilter, 200, options));
+      const result = await server.app.db.withTenant(tenant.tenantId, (tx) => nearestStudentNeighbours(tx, tenant.tenantId, query.embedding, annFilter, 200, options), { settings });
       plans.set(result.plan, (plans.get(result.plan) ?? 0) + 1);
       if (result.plan !== 'exact') efSearch.add(result.efSearch);
       const pool = result.candidates;
@@ -196,6 +197,27 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
       expect(outcome.minRecall, selected.name).toBe(1);
     }
   }, 300_000);
+
+  it('runs HNSW with the settings set beside the tenant scope, and skips the count for a tenant known to be large without losing rows', async () => {
+    const settings = annTransactionSettings(200);
+    const options: AnnPlanOptions = { presetSettings: true, knownAboveExactCap: true };
+    // The large tenant: plain HNSW with a full pool. Had the preset ef_search (200) not applied, pgvector's
+    // default of 40 would have returned 40 rows and the plan would read hnsw_then_exact.
+    const unfiltered = await search(filters()[0]!, options, 6, settings);
+    expect(unfiltered.plans).toEqual({ hnsw: 6 });
+    expect(unfiltered.minRecall).toBe(1);
+    // A filtered search still counts (its plan depends on the count), whatever the memory says.
+    const oneDay = await search(filters()[2]!, options, 2, settings);
+    expect(oneDay.plans).toEqual({ exact: 2 });
+    // A tenant remembered as large that is small (100 rows): HNSW comes back short and the exact scan answers in full.
+    const query = rows[0]!.embedding;
+    const small = await server.app.db.withTenant(other.tenantId, (tx) =>
+      nearestStudentNeighbours(tx, other.tenantId, query, { ...filter, capturedAfter: null }, 200, options), { settings });
+    expect(small.admittedRows).toBeNull();
+    expect(small.plan).toBe('hnsw_then_exact');
+    expect(small.candidates).toHaveLength(100);
+    expect(small.candidates.every((candidate) => otherIds.has(candidate.id))).toBe(true);
+  }, 120_000);
 
   it('redoes a starved HNSW scan exactly, so a selective filter never shortens the pool', async () => {
     // Two frames (100 rows), fewer than the pool of 200: HNSW cannot fill it, so the exact scan must run.

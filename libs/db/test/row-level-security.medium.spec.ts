@@ -49,6 +49,19 @@ describe.each(backends)('row-level security on $name', (backend) => {
     expect(session).toEqual({ role: APPLICATION_ROLE, tenant: a.tenantId });
   });
 
+  it('applies extra settings for the transaction only, and refuses to let them touch the tenant scope', async () => {
+    const settings = { 'hnsw.ef_search': '333', 'statement_timeout': '4321' };
+    const [inside] = await database.withTenant(a.tenantId, (tx) =>
+      tx.$queryRaw<{ ef: string; timeout: string; tenant: string }[]>`SELECT current_setting('hnsw.ef_search') AS ef, current_setting('statement_timeout') AS timeout, current_setting('app.tenant_id') AS tenant`,
+    { settings });
+    expect(inside).toEqual({ ef: '333', timeout: '4321ms', tenant: a.tenantId });
+    // Transaction-local: the next unit of work on a pooled connection does not see them.
+    const [after] = await database.withTenant(b.tenantId, (tx) => tx.$queryRaw<{ ef: string | null }[]>`SELECT current_setting('hnsw.ef_search', true) AS ef`);
+    expect(after?.ef ?? '40').toBe('40'); // pgvector's default (or unset before the library loads)
+    await expect(database.withTenant(a.tenantId, async () => 1, { settings: { 'app.tenant_id': b.tenantId } })).rejects.toThrow(/belongs to the tenant scope/);
+    await expect(database.withTenant(a.tenantId, async () => 1, { settings: { ROLE: 'postgres' } })).rejects.toThrow(/belongs to the tenant scope/);
+  });
+
   it('shows a tenant only its own rows, and the system all of them', async () => {
     expect(await database.withTenant(a.tenantId, visibleCounts)).toEqual(ONE_EACH);
     expect(await database.withTenant(b.tenantId, visibleCounts)).toEqual(ONE_EACH);

@@ -1,6 +1,6 @@
 // Units of work as one interactive Prisma transaction, either scoped to a
 // tenant (row-level security enforced) or as the table owner (RLS bypassed).
-import type { PrismaClient, Prisma } from '../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
 
 /** The transaction client handed to a unit of work. */
 export type DatabaseTransaction = Prisma.TransactionClient;
@@ -10,7 +10,15 @@ export interface TransactionOptions {
   timeout?: number;
   /** Milliseconds to wait for a connection. */
   maxWait?: number;
+  /**
+   * withTenant only: further transaction-local settings (`set_config(name, value, true)`), applied in
+   * the statement that scopes the tenant, so they cost no round trip of their own (a search sets
+   * pgvector's `hnsw.ef_search` this way). `role` and `app.tenant_id` are the scope's own: refused.
+   */
+  settings?: Readonly<Record<string, string>>;
 }
+
+const SCOPE_SETTINGS = new Set(['role', 'app.tenant_id']);
 
 /** The non-owner role the migrations create; RLS policies apply to it. */
 export const APPLICATION_ROLE = 'person_search_app';
@@ -25,14 +33,20 @@ export async function runAsTenant<T>(
 ): Promise<T> {
   // Checked here so a malformed id fails loudly instead of as a cast error inside every policy.
   if (!UUID_PATTERN.test(tenantId)) throw new Error(`withTenant: tenant id must be a uuid, got ${JSON.stringify(tenantId)}`);
+  const { settings = {}, ...transactionOptions } = options ?? {};
+  const extra = Object.entries(settings);
+  const reserved = extra.find(([name]) => SCOPE_SETTINGS.has(name.toLowerCase()));
+  if (reserved) throw new Error(`withTenant: setting ${JSON.stringify(reserved[0])} belongs to the tenant scope`);
+  // Names and values are bind parameters of set_config, never SQL text.
+  const extraSql = extra.length === 0 ? Prisma.empty : Prisma.sql`, ${Prisma.join(extra.map(([name, value]) => Prisma.sql`set_config(${name}, ${value}, true)`))}`;
   return prisma.$transaction(async (tx) => {
-    // Both settings are transaction-local (is_local = true): they end with the
+    // Every setting is transaction-local (is_local = true): it ends with the
     // transaction, so a pooled connection never carries one tenant into the next.
     // Switching role matters on PGlite (a superuser bypasses RLS) and on Postgres
     // (the owner bypasses RLS).
-    await tx.$queryRaw`SELECT set_config('role', ${APPLICATION_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`;
+    await tx.$queryRaw`SELECT set_config('role', ${APPLICATION_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)${extraSql}`;
     return work(tx);
-  }, options);
+  }, transactionOptions);
 }
 
 export function runAsSystem<T>(

@@ -131,12 +131,34 @@ export interface AnnPlanOptions {
   exactMaxRows?: number;
   exactMaxFilteredShare?: number;
   exactMaxFilteredRows?: number;
+  /** The transaction already runs with annTransactionSettings(limit) (withTenant `settings`): no settings statement when the plan's ef_search is that one. */
+  presetSettings?: boolean;
+  /**
+   * The tenant's unfiltered count was above the exact-scan cap moments ago: an unfiltered search
+   * skips the count and runs HNSW (a tenant that has shrunk since is still answered in full: a short
+   * pool is redone exactly).
+   */
+  knownAboveExactCap?: boolean;
 }
 
 export interface AnnPlanChoice {
   plan: 'exact' | 'hnsw';
   /** hnsw.ef_search for the HNSW plan: the pool divided by the square root of the filter's share of the index (at least the pool, at most 1000). */
   efSearch: number;
+}
+
+/** hnsw.ef_search for a pool of `limit` without a narrowing filter: the pool (pgvector returns at most ef_search rows), at least pgvector's default 40. */
+export function baseEfSearch(limit: number): number {
+  return Math.min(MAX_EF_SEARCH, Math.max(40, limit));
+}
+
+/**
+ * The HNSW settings a search of `limit` candidates usually runs with, for withTenant's `settings`
+ * (set with the tenant scope, no round trip of their own); pass the same `limit` as
+ * `presetEfSearch`'s source so stage 1 skips its own settings statement when they suffice.
+ */
+export function annTransactionSettings(limit: number): Readonly<Record<string, string>> {
+  return { 'hnsw.ef_search': String(baseEfSearch(limit)), 'hnsw.iterative_scan': 'relaxed_order' };
 }
 
 /** Whether the search narrows the tenant's rows by gallery or time (the detection exclusion does not count). */
@@ -163,7 +185,7 @@ export function admittedRowCountCap(narrowed: boolean, indexRows: number, option
  * share of a shared index is not counted: it would cost a walk over the tenant's rows per search).
  */
 export function chooseAnnPlan(input: { limit: number; admittedRows: number; cap: number; indexRows: number; narrowed: boolean }): AnnPlanChoice {
-  const base = Math.min(MAX_EF_SEARCH, Math.max(40, input.limit));
+  const base = baseEfSearch(input.limit);
   if (input.admittedRows <= input.cap) return { plan: 'exact', efSearch: base };
   if (!input.narrowed || !(input.indexRows > 0)) return { plan: 'hnsw', efSearch: base };
   const selectivity = Math.min(1, input.admittedRows / input.indexRows);
@@ -248,8 +270,8 @@ export function annSettingsSql(efSearch: number): Prisma.Sql {
 export interface AnnResult {
   candidates: AnnCandidate[];
   plan: AnnPlan;
-  /** Rows the filter admits, counted up to the plan's cap + 1 (see admittedRowCountCap). */
-  admittedRows: number;
+  /** Rows the filter admits, counted up to the plan's cap + 1 (see admittedRowCountCap); null when not counted (knownAboveExactCap). */
+  admittedRows: number | null;
   /** hnsw.ef_search the HNSW plan ran with (also reported for exact plans: the breadth HNSW would have had). */
   efSearch: number;
 }
@@ -270,13 +292,18 @@ export async function nearestStudentNeighbours(
   options: AnnPlanOptions = {},
 ): Promise<AnnResult> {
   const narrowed = hasNarrowingFilter(filter);
-  const indexRows = narrowed ? ((await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql()))[0]?.rows ?? 0) : 0;
-  const cap = admittedRowCountCap(narrowed, indexRows, options);
-  const [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, cap));
-  const { plan, efSearch } = chooseAnnPlan({ limit, admittedRows, cap, indexRows, narrowed });
   const exactScan = () => tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact'));
+  let admittedRows: number | null = null;
+  let choice: AnnPlanChoice = { plan: 'hnsw', efSearch: baseEfSearch(limit) };
+  if (narrowed || !options.knownAboveExactCap) {
+    const indexRows = narrowed ? ((await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql()))[0]?.rows ?? 0) : 0;
+    const cap = admittedRowCountCap(narrowed, indexRows, options);
+    [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, cap));
+    choice = chooseAnnPlan({ limit, admittedRows, cap, indexRows, narrowed });
+  }
+  const { plan, efSearch } = choice;
   if (plan === 'exact') return { candidates: await exactScan(), plan: 'exact', admittedRows, efSearch };
-  await tx.$queryRaw(annSettingsSql(efSearch));
+  if (!options.presetSettings || efSearch !== baseEfSearch(limit)) await tx.$queryRaw(annSettingsSql(efSearch));
   const approximate = await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'hnsw'));
   if (approximate.length >= limit) return { candidates: approximate, plan: 'hnsw', admittedRows, efSearch };
   return { candidates: await exactScan(), plan: 'hnsw_then_exact', admittedRows, efSearch };

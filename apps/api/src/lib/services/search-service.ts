@@ -4,7 +4,9 @@
 // vectors from the worker, missing ones computed now within a time budget and
 // stored). One tenant transaction per request: it also reads the hits' images
 // and galleries (returned for the request's loaders, so the hit fields need no
-// further query) and writes the search-audit row. `score` is the teacher
+// further query) and writes the search-audit row. Round trips are counted: the
+// HNSW settings go with the tenant scope's statement, and an unfiltered search
+// of a tenant seen above the exact-scan cap in the last minute skips the count. `score` is the teacher
 // cosine when re-ranked, else the student's.
 import type { DatabaseTransaction, Detection } from '@person-search/db';
 import { cosineSimilarity, type RgbImage } from '@person-search/model';
@@ -15,8 +17,10 @@ import { checkCaptureWindow } from './capture-window.js';
 import { findGalleries } from '../repositories/galleries-repository.js';
 import { embedStoredCrops } from '../inference/teacher-embeddings.js';
 import {
+  annTransactionSettings,
   findDetections,
   findDetectionsWithFrames,
+  hasNarrowingFilter,
   nearestStudentNeighbours,
   teacherSimilarities,
   type AnnPlan,
@@ -78,8 +82,22 @@ const ANN_PLAN_NAMES = { exact: 'EXACT', hnsw: 'HNSW', hnsw_then_exact: 'HNSW_TH
 /** Transaction timeout besides the teacher budget: query inference, stage 1 and the reads (generous; Prisma's default is 5 s). */
 const SEARCH_TRANSACTION_BASE_MS = 10_000;
 
+/**
+ * How long a tenant whose unfiltered search counted more rows than the exact-scan cap skips that
+ * count (an index walk of up to 10k entries and a round trip per search). Stale for at most this
+ * long after the tenant shrinks, and then only slower: a short HNSW pool is redone exactly.
+ */
+const ABOVE_EXACT_CAP_MEMORY_MS = 60_000;
+
 export function createSearchService(deps: ServiceDeps) {
   const { db, config, models, metrics, log } = deps;
+  /** `tenant/student model` → until when its unfiltered searches skip the admitted-row count (ABOVE_EXACT_CAP_MEMORY_MS). */
+  const aboveExactCap = new Map<string, number>();
+  function knownAboveExactCap(key: string): boolean {
+    const until = aboveExactCap.get(key);
+    if (until !== undefined && until <= Date.now()) aboveExactCap.delete(key);
+    return until !== undefined && until > Date.now();
+  }
 
   function checkInput(input: SearchPersonInput) {
     const topK = input.topK ?? 20;
@@ -144,14 +162,18 @@ export function createSearchService(deps: ServiceDeps) {
         const teacherQuery = !rerank ? null : aligned ? query.studentEmbedding : await teacherQueryEmbedding(deps, tenantId, query, decoded);
         const queryDone = performance.now();
 
-        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, {
+        const filter = {
           modelId: student.manifest.id,
           dimension: student.dimension,
           galleryIds,
           capturedAfter: input.capturedAfter ?? null,
           capturedBefore: input.capturedBefore ?? null,
           excludeDetectionId: query.detectionId,
-        }, candidatePool);
+        };
+        const capKey = `${tenantId}/${student.manifest.id}`;
+        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, filter, candidatePool, { presetSettings: true, knownAboveExactCap: knownAboveExactCap(capKey) });
+        // Counted above the cap without a narrowing filter: the tenant is large; remember it for a while.
+        if (!hasNarrowingFilter(filter) && ann.plan === 'hnsw' && ann.admittedRows !== null) aboveExactCap.set(capKey, Date.now() + ABOVE_EXACT_CAP_MEMORY_MS);
         const { candidates } = ann;
         const annDone = performance.now();
 
@@ -213,7 +235,7 @@ export function createSearchService(deps: ServiceDeps) {
           galleries: [...new Map(linked.map((row) => [row.gallery.id, row.gallery])).values()],
         };
         return { hits, queryBox: query.queryBox, stats, frames };
-      }, { timeout: SEARCH_TRANSACTION_BASE_MS + teacherBudgetMs });
+      }, { timeout: SEARCH_TRANSACTION_BASE_MS + teacherBudgetMs, settings: annTransactionSettings(candidatePool) });
     },
   };
 }
