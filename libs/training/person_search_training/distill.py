@@ -368,6 +368,7 @@ def main(argv: list[str]) -> int:
     opt = torch.optim.Adam(params, lr=args.lr)
     total = args.epochs * sampler.batches_per_epoch
     step = 0
+    training_started = time.time()  # the ETA counts training time only, not the set-up before it
     for epoch in range(args.epochs):
         student.train()
         sums = {"align": 0.0, "pair": 0.0, "triplet": 0.0, **({"prob": 0.0} if protos is not None else {})}
@@ -398,7 +399,7 @@ def main(argv: list[str]) -> int:
         if val:
             entry.update(evaluate(student, val_maps, val_frames, val, val_t, val_cq_maps, val_cq_frames))
         history.append(entry)
-        eta = (time.time() - t0) / step * (total - step)
+        eta = (time.time() - training_started) / step * (total - step)
         log(f"epoch {epoch + 1}/{args.epochs} ETA {eta / 60:.1f} min " + json.dumps(entry))
         with open(os.path.join(args.out, "history.json"), "w", encoding="utf-8") as f:
             json.dump(history, f, indent=2)
