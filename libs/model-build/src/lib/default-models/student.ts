@@ -22,7 +22,7 @@ export const COLOUR_STUDENT_ID = 'colour-student';
 /** Bump when the colour graph or manifest changes: an existing package is rebuilt only when its version differs (or with --force). */
 export const DEFAULT_STUDENT_VERSION = '1.7.0';
 /** Version prefix of a learned student; the weights' own hash follows, so new weights rebuild. */
-export const LEARNED_STUDENT_VERSION = '2.4.0';
+export const LEARNED_STUDENT_VERSION = '2.5.0';
 
 /**
  * Person height (student input pixels) at which a learned head embeds a crop query: the largest the
