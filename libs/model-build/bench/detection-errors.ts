@@ -6,15 +6,14 @@
  * (src/lib/evaluation/detection-errors.ts) with its median shape. Optionally
  * writes a contact sheet of chosen kinds to look at.
  */
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { decodeImage, loadStudent, readManifest } from '@person-search/model/node';
 import { countKinds, detectionKinds, DETECTION_KINDS, type DetectionKind } from '../src/lib/evaluation/detection-errors.js';
 import { detectionMetrics, type ScoredBox } from '../src/lib/evaluation/detection-metrics.js';
 import { isPersonClass, isPositivePedestrian } from '../src/lib/evaluation/mot-ground-truth.js';
+import { writeContactSheet } from './contact-sheet.js';
 import { AP_SCORE_THRESHOLD } from './detection-bench.js';
 import { builtModelDir, withScoreThreshold } from './model-packages.js';
 import { formatTable, type Row } from './report.js';
@@ -107,8 +106,15 @@ async function main(): Promise<void> {
     const unknown = kinds.filter((kind) => !DETECTION_KINDS.includes(kind));
     if (unknown.length > 0) throw new Error(`unknown kind ${unknown.join(', ')}; kinds are ${DETECTION_KINDS.join(', ')}`);
     const file = path.join(repoRoot, 'bench/results/detection-errors.png');
-    mkdirSync(path.dirname(file), { recursive: true });
-    await contactSheet(boxes.filter((box) => kinds.includes(box.kind)), file);
+    const tiles = boxes
+      .filter((box) => kinds.includes(box.kind))
+      .map(({ box, score, kind, imagePath, label, inputScale }) => ({
+        imagePath,
+        box,
+        caption: `${label} s${score.toFixed(2)} h/w ${((box.y2 - box.y1) / (box.x2 - box.x1)).toFixed(1)}`,
+        note: `${kind} h${((box.y2 - box.y1) * inputScale).toFixed(0)}`,
+      }));
+    await writeContactSheet(tiles, file);
     console.log(`\nwrote ${path.relative(repoRoot, file)}`);
   }
 }
@@ -118,39 +124,6 @@ function median(values: number[]): number | undefined {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-const TILE = { width: 160, height: 240, caption: 30, columns: 8 } as const;
-
-/** Each box with 30 % context around it, outlined, captioned with frame, score, aspect and kind. */
-async function contactSheet(boxes: readonly KindedBox[], file: string): Promise<void> {
-  const tiles = await Promise.all(
-    boxes.map(async ({ box, score, kind, imagePath, label, inputScale }) => {
-      const { width: imageWidth, height: imageHeight } = await sharp(imagePath).metadata();
-      const width = box.x2 - box.x1;
-      const height = box.y2 - box.y1;
-      const margin = 0.3 * Math.max(width, height);
-      const left = Math.max(0, Math.floor(box.x1 - margin));
-      const top = Math.max(0, Math.floor(box.y1 - margin));
-      const region = { left, top, width: Math.min(imageWidth!, Math.ceil(box.x2 + margin)) - left, height: Math.min(imageHeight!, Math.ceil(box.y2 + margin)) - top };
-      const scale = Math.min(TILE.width / region.width, (TILE.height - TILE.caption) / region.height);
-      const crop = await sharp(imagePath).extract(region).resize(Math.max(1, Math.round(region.width * scale)), Math.max(1, Math.round(region.height * scale))).toBuffer();
-      const overlay =
-        `<svg width="${TILE.width}" height="${TILE.height}">` +
-        `<rect x="${(box.x1 - left) * scale}" y="${(box.y1 - top) * scale}" width="${width * scale}" height="${height * scale}" fill="none" stroke="lime" stroke-width="2"/>` +
-        `<text x="2" y="${TILE.height - 17}" font-size="12" fill="white" font-family="sans-serif">${label} s${score.toFixed(2)} h/w ${(height / width).toFixed(1)}</text>` +
-        `<text x="2" y="${TILE.height - 4}" font-size="12" fill="yellow" font-family="sans-serif">${kind} h${(height * inputScale).toFixed(0)}</text></svg>`;
-      return sharp({ create: { width: TILE.width, height: TILE.height, channels: 3, background: '#222' } })
-        .composite([{ input: crop }, { input: Buffer.from(overlay) }].map((layer) => ({ ...layer, left: 0, top: 0 })))
-        .png()
-        .toBuffer();
-    }),
-  );
-  const rowsOfTiles = Math.max(1, Math.ceil(tiles.length / TILE.columns));
-  await sharp({ create: { width: TILE.columns * TILE.width, height: rowsOfTiles * TILE.height, channels: 3, background: '#000' } })
-    .composite(tiles.map((input, index) => ({ input, left: (index % TILE.columns) * TILE.width, top: Math.floor(index / TILE.columns) * TILE.height })))
-    .png()
-    .toFile(file);
 }
 
 await main();
