@@ -7,6 +7,7 @@
  * rule drops or rescores boxes by personness. All vectors are embeddings
  * compared by cosine; personness is a cosine, in [-1, 1].
  */
+import { mulberry32 } from '../default-models/random-projection.js';
 import type { ScoredBox } from './detection-metrics.js';
 
 function unitLength(vector: ArrayLike<number>): Float32Array {
@@ -38,16 +39,10 @@ export function labelMeanPrototypes(embeddings: readonly ArrayLike<number>[], la
   return [...sums.values()].map(unitLength);
 }
 
-/** mulberry32: a small seeded generator in [0, 1), so prototypes are the same on every run. */
+/** Seeded uniform [0, 1) from the project's mulberry32, so prototypes are the same on every run. */
 function seededUnitRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
 
 export interface KMeansOptions {
