@@ -1,4 +1,4 @@
-// Stage 1's plan choice (pure): when the exact scan runs, and how wide HNSW searches under a filter.
+// Stage 1's plan choice (pure): when the exact scan runs, and how wide HNSW searches.
 import { describe, expect, it } from 'vitest';
 import { admittedRowCountCap, chooseAnnPlan, EXACT_SCAN_MAX_FILTERED_ROWS, EXACT_SCAN_MAX_ROWS, hasNarrowingFilter } from './detections-repository.js';
 
@@ -21,27 +21,18 @@ describe('stage-1 plan choice', () => {
   it('runs the exact scan while the count stays within its cap', () => {
     // 1M rows/tenant, 2 tenants: 10 days (100k rows, 5 % of the index) ⇒ exact, as measured (134 ms, recall 1.00 vs HNSW 0.35).
     const cap = admittedRowCountCap(true, 2_000_000);
-    expect(chooseAnnPlan({ limit: 200, admittedRows: 100_000, cap, indexRows: 2_000_000, narrowed: true }).plan).toBe('exact');
-    expect(chooseAnnPlan({ limit: 200, admittedRows: cap, cap, indexRows: 2_000_000, narrowed: true }).plan).toBe('exact');
-    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_000, cap: 10_000, indexRows: 0, narrowed: false }).plan).toBe('exact');
+    expect(chooseAnnPlan({ limit: 200, admittedRows: 100_000, cap }).plan).toBe('exact');
+    expect(chooseAnnPlan({ limit: 200, admittedRows: cap, cap }).plan).toBe('exact');
+    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_000, cap: 10_000 }).plan).toBe('exact');
   });
 
-  it('widens HNSW to pool / √selectivity under a filter, within [pool, 1000]', () => {
-    // One gallery at 1M/tenant: the count stops at 200,001 of 2M (≥ 10 %) ⇒ ef_search = 200 / √0.1 ≈ 633.
-    expect(chooseAnnPlan({ limit: 200, admittedRows: 200_001, cap: 200_000, indexRows: 2_000_000, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 633 });
-    // A filter admitting a quarter of the index: twice the pool.
-    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_001, cap: 10_000, indexRows: 40_004, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 400 });
-    // 1 % of the index: 10× the pool, capped at pgvector's 1000.
-    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_001, cap: 10_000, indexRows: 1_000_100, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 1000 });
-    // More rows admitted than the (stale) estimate: never below the pool.
-    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_001, cap: 10_000, indexRows: 5_000, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 200 });
-    // Small pools still search at least 40 wide.
-    expect(chooseAnnPlan({ limit: 10, admittedRows: 10_001, cap: 10_000, indexRows: 10_001, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 40 });
-  });
-
-  it('keeps an unfiltered or unestimated HNSW search at the pool’s breadth', () => {
-    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_001, cap: 10_000, indexRows: 2_000_000, narrowed: false })).toEqual({ plan: 'hnsw', efSearch: 200 });
-    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_001, cap: 10_000, indexRows: 0, narrowed: true })).toEqual({ plan: 'hnsw', efSearch: 200 });
+  it('runs HNSW above the cap at the pool’s breadth, filtered or not (widening measured to buy no recall)', () => {
+    // One gallery at 1M/tenant: the count stops at 200,001 of 2M ⇒ HNSW, ef_search = the pool.
+    expect(chooseAnnPlan({ limit: 200, admittedRows: 200_001, cap: 200_000 })).toEqual({ plan: 'hnsw', efSearch: 200 });
+    expect(chooseAnnPlan({ limit: 200, admittedRows: 10_001, cap: 10_000 })).toEqual({ plan: 'hnsw', efSearch: 200 });
+    // Small pools still search at least 40 wide (pgvector's default); pgvector's ceiling is 1000.
+    expect(chooseAnnPlan({ limit: 10, admittedRows: 10_001, cap: 10_000 })).toEqual({ plan: 'hnsw', efSearch: 40 });
+    expect(chooseAnnPlan({ limit: 5000, admittedRows: 10_001, cap: 10_000 })).toEqual({ plan: 'hnsw', efSearch: 1000 });
   });
 
   it('treats gallery and time bounds as narrowing, and nothing else', () => {

@@ -131,7 +131,7 @@ export interface AnnPlanOptions {
   exactMaxRows?: number;
   exactMaxFilteredShare?: number;
   exactMaxFilteredRows?: number;
-  /** The transaction already runs with annTransactionSettings(limit) (withTenant `settings`): no settings statement when the plan's ef_search is that one. */
+  /** The transaction already runs with annTransactionSettings(limit) (withTenant `settings`): no settings statement of its own. */
   presetSettings?: boolean;
   /**
    * The tenant's unfiltered count was above the exact-scan cap moments ago: an unfiltered search
@@ -143,7 +143,7 @@ export interface AnnPlanOptions {
 
 export interface AnnPlanChoice {
   plan: 'exact' | 'hnsw';
-  /** hnsw.ef_search for the HNSW plan: the pool divided by the square root of the filter's share of the index (at least the pool, at most 1000). */
+  /** hnsw.ef_search for the HNSW plan: the pool's breadth (baseEfSearch). */
   efSearch: number;
 }
 
@@ -175,21 +175,16 @@ export function admittedRowCountCap(narrowed: boolean, indexRows: number, option
 }
 
 /**
- * Stage 1's plan from the admitted-row count (counted up to `cap` + 1) and the index's row estimate
- * (`reltuples`: ≤ 0 when unknown). Exact while the count stays within the cap. HNSW otherwise, with
- * ef_search = pool / √selectivity (a lower bound on selectivity when the count hit its cap): pgvector's
- * iterative scan stops at the first `pool` rows that pass the filter, so a narrower filter needs a wider
- * search to find the nearest of them. Not pool / selectivity: measured at 100k rows/tenant, one gallery
- * (17 % of the index) had recall 1.00 at ef_search 200 in 36 ms, and 1000 took 63 ms, slower than the
- * exact scan (52 ms); at 1M the same filter's min recall was 0.90 at 200. An unfiltered search of a tenant keeps ef_search = pool (its
- * share of a shared index is not counted: it would cost a walk over the tenant's rows per search).
+ * Stage 1's plan from the admitted-row count (counted up to `cap` + 1): exact while the count stays
+ * within the cap, else HNSW at the pool's breadth. An earlier rule widened ef_search to
+ * pool / √(the filter's share of the index) under a filter; measured, it bought no recall for its
+ * time: at 100k rows/tenant one gallery had recall 1.00 at 200 and at 633 (34.8 vs 45.8 ms); at 1M
+ * (pool 200, one gallery) min/mean recall@20 stayed 0.85/0.952 from ef_search 200 to 1000 while p50
+ * went 21 → 41 ms, and the stage-1 run read 0.90 at both 200 and 633 (20.7 vs 46.4 ms). What HNSW
+ * misses there the graph misses (docs/scale-out.md), not the search breadth.
  */
-export function chooseAnnPlan(input: { limit: number; admittedRows: number; cap: number; indexRows: number; narrowed: boolean }): AnnPlanChoice {
-  const base = baseEfSearch(input.limit);
-  if (input.admittedRows <= input.cap) return { plan: 'exact', efSearch: base };
-  if (!input.narrowed || !(input.indexRows > 0)) return { plan: 'hnsw', efSearch: base };
-  const selectivity = Math.min(1, input.admittedRows / input.indexRows);
-  return { plan: 'hnsw', efSearch: Math.min(MAX_EF_SEARCH, Math.max(base, Math.ceil(input.limit / Math.sqrt(selectivity)))) };
+export function chooseAnnPlan(input: { limit: number; admittedRows: number; cap: number }): AnnPlanChoice {
+  return { plan: input.admittedRows <= input.cap ? 'exact' : 'hnsw', efSearch: baseEfSearch(input.limit) };
 }
 
 function filterSql(tenantId: string, filter: AnnFilter, galleryIds: readonly string[] | null): Prisma.Sql {
@@ -299,11 +294,11 @@ export async function nearestStudentNeighbours(
     const indexRows = narrowed ? ((await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql()))[0]?.rows ?? 0) : 0;
     const cap = admittedRowCountCap(narrowed, indexRows, options);
     [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, cap));
-    choice = chooseAnnPlan({ limit, admittedRows, cap, indexRows, narrowed });
+    choice = chooseAnnPlan({ limit, admittedRows, cap });
   }
   const { plan, efSearch } = choice;
   if (plan === 'exact') return { candidates: await exactScan(), plan: 'exact', admittedRows, efSearch };
-  if (!options.presetSettings || efSearch !== baseEfSearch(limit)) await tx.$queryRaw(annSettingsSql(efSearch));
+  if (!options.presetSettings) await tx.$queryRaw(annSettingsSql(efSearch));
   const approximate = await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'hnsw'));
   if (approximate.length >= limit) return { candidates: approximate, plan: 'hnsw', admittedRows, efSearch };
   return { candidates: await exactScan(), plan: 'hnsw_then_exact', admittedRows, efSearch };
