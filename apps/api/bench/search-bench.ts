@@ -3,7 +3,7 @@
 // same run, on PGlite and Postgres. Prints tables; writes
 // bench/results/search.{json,svg}. `--help` for sizes and options.
 import { parseArgs } from 'node:util';
-import type { DatabaseTransaction } from '@person-search/db';
+import { Prisma, type DatabaseTransaction } from '@person-search/db';
 import { embeddingToBase64 } from '@person-search/model';
 import { SearchPersonDocument } from '@person-search/schema';
 import { ApiClient } from '../src/lib/demo/api-client.js';
@@ -154,64 +154,55 @@ async function exactResults(db: BenchEnvironment['app']['db'], tenant: LoadedTen
   return results;
 }
 
+interface SweepPoint {
+  setting: string;
+  filter: { name: string; value: AnnFilter };
+  limit: number;
+  /** The HNSW settings for this point (set in the query's transaction). */
+  settings: Prisma.Sql;
+}
+
+/** One settings point: every query through HNSW under `point.settings`; p50 ms and recall@20 against the exact answers. */
+async function measureSweepPoint(bench: BenchEnvironment, tenant: LoadedTenant, rows: number, queries: Float32Array[], exact: { candidates: AnnCandidate[] }[], point: SweepPoint): Promise<Record<string, Cell>> {
+  const ms: number[] = [];
+  const recall: number[] = [];
+  const returned: number[] = [];
+  for (const [q, query] of queries.entries()) {
+    const { ms: elapsed, value } = await timed(() => bench.app.db.withTenant(tenant.tenantId, async (tx) => {
+      await tx.$queryRaw(point.settings);
+      return tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenant.tenantId, query, point.filter.value, point.limit, 'hnsw'));
+    }));
+    ms.push(elapsed);
+    recall.push(recallAt(20, value, exact[q]!.candidates));
+    returned.push(value.length);
+  }
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  return { backend: bench.backend, 'rows/tenant': rows, setting: point.setting, filter: point.filter.name, 'p50 ms': round2(percentile(ms, 0.5)), 'recall@20 min': Math.min(...recall), 'recall@20 mean': mean(recall), 'returned mean': mean(returned) };
+}
+
 /** ef_search sweeps (unfiltered top-20; pool 200 unfiltered and one gallery) and iterative scan modes (10-day filter, pool 200). */
 async function benchHnswSettings(bench: BenchEnvironment, tenant: LoadedTenant, rows: number): Promise<void> {
   const db = bench.app.db;
   const queries = queryVectors(tenant);
-  const base = BASE_FILTER;
+  const [none, oneGallery, tenDays] = filtersOf(tenant).map(({ name, filter }) => ({ name, value: { ...BASE_FILTER, ...filter } }));
   const sweep: Record<string, Cell>[] = [];
-  const exactTop = await exactResults(db, tenant, queries, base, 20);
+  const exactTop = await exactResults(db, tenant, queries, none!.value, 20);
   for (const ef of [20, 40, 100, 200, 400]) {
-    const ms: number[] = [];
-    const recall: number[] = [];
-    for (const [q, query] of queries.entries()) {
-      const { ms: elapsed, value } = await timed(() => db.withTenant(tenant.tenantId, async (tx) => {
-        await tx.$queryRaw`SELECT set_config('hnsw.ef_search', ${String(ef)}, true)`;
-        return tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenant.tenantId, query, base, 20, 'hnsw'));
-      }));
-      ms.push(elapsed);
-      recall.push(recallAt(20, value, exactTop[q]!.candidates));
-    }
-    sweep.push({ backend: bench.backend, 'rows/tenant': rows, setting: `ef_search ${ef}`, filter: 'none', 'p50 ms': round2(percentile(ms, 0.5)), 'recall@20 min': Math.min(...recall), 'recall@20 mean': recall.reduce((a, b) => a + b, 0) / recall.length, 'returned mean': 20 });
+    sweep.push(await measureSweepPoint(bench, tenant, rows, queries, exactTop, { setting: `ef_search ${ef}`, filter: none!, limit: 20, settings: Prisma.sql`SELECT set_config('hnsw.ef_search', ${String(ef)}, true)` }));
   }
-  // Stage 1 as it runs (pool 200, iterative scan): the breadth the plan rule gives (ef = pool, or pool / √share
-  // under a filter) against wider searches, unfiltered and one gallery.
-  for (const { name, filter: partial } of filtersOf(tenant).slice(0, 2)) {
-    const filter = { ...base, ...partial };
-    const exactPool = await exactResults(db, tenant, queries, filter, 200);
+  // Stage 1 as it runs (pool 200, iterative scan, ef_search = the pool) against wider searches, unfiltered and one gallery.
+  for (const filter of [none!, oneGallery!]) {
+    const exactPool = await exactResults(db, tenant, queries, filter.value, 200);
     for (const ef of [200, 400, 600, 800, 1000]) {
-      const ms: number[] = [];
-      const recall: number[] = [];
-      for (const [q, query] of queries.entries()) {
-        const { ms: elapsed, value } = await timed(() => db.withTenant(tenant.tenantId, async (tx) => {
-          await tx.$queryRaw(annSettingsSql(ef));
-          return tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenant.tenantId, query, filter, 200, 'hnsw'));
-        }));
-        ms.push(elapsed);
-        recall.push(recallAt(20, value, exactPool[q]!.candidates));
-      }
-      sweep.push({ backend: bench.backend, 'rows/tenant': rows, setting: `pool 200, ef_search ${ef}`, filter: name, 'p50 ms': round2(percentile(ms, 0.5)), 'recall@20 min': Math.min(...recall), 'recall@20 mean': recall.reduce((a, b) => a + b, 0) / recall.length, 'returned mean': 200 });
+      sweep.push(await measureSweepPoint(bench, tenant, rows, queries, exactPool, { setting: `pool 200, ef_search ${ef}`, filter, limit: 200, settings: annSettingsSql(ef) }));
     }
   }
-  const tenDays = { ...base, ...filtersOf(tenant)[2]!.filter };
-  const exactTen = await exactResults(db, tenant, queries, tenDays, 200);
+  const exactTen = await exactResults(db, tenant, queries, tenDays!.value, 200);
   for (const mode of ['off', 'relaxed_order', 'strict_order']) {
-    const ms: number[] = [];
-    const recall: number[] = [];
-    const returned: number[] = [];
-    for (const [q, query] of queries.entries()) {
-      const { ms: elapsed, value } = await timed(() => db.withTenant(tenant.tenantId, async (tx) => {
-        await tx.$queryRaw`SELECT set_config('hnsw.ef_search', '200', true), set_config('hnsw.iterative_scan', ${mode}, true)`;
-        return tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenant.tenantId, query, tenDays, 200, 'hnsw'));
-      }));
-      ms.push(elapsed);
-      recall.push(recallAt(20, value, exactTen[q]!.candidates));
-      returned.push(value.length);
-    }
-    sweep.push({ backend: bench.backend, 'rows/tenant': rows, setting: `iterative_scan ${mode}`, filter: '10 days', 'p50 ms': round2(percentile(ms, 0.5)), 'recall@20 min': Math.min(...recall), 'recall@20 mean': recall.reduce((a, b) => a + b, 0) / recall.length, 'returned mean': returned.reduce((a, b) => a + b, 0) / returned.length });
+    const settings = Prisma.sql`SELECT set_config('hnsw.ef_search', '200', true), set_config('hnsw.iterative_scan', ${mode}, true)`;
+    sweep.push(await measureSweepPoint(bench, tenant, rows, queries, exactTen, { setting: `iterative_scan ${mode}`, filter: tenDays!, limit: 200, settings }));
   }
   emit({ title: 'HNSW settings: ef_search (top-20, unfiltered) and iterative scan (pool 200, 10-day filter)', rows: sweep });
-
 }
 
 /** Through GraphQL (HTTP, auth, one transaction), student only: the targets are ≤ 20 ms unfiltered, ≤ 25 ms filtered at 1M. */

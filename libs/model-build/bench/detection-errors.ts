@@ -13,6 +13,7 @@ import { decodeImage, loadStudent, readManifest } from '@person-search/model/nod
 import { countKinds, detectionKinds, DETECTION_KINDS, type DetectionKind } from '../src/lib/evaluation/detection-errors.js';
 import { detectionMetrics, type ScoredBox } from '../src/lib/evaluation/detection-metrics.js';
 import { isPersonClass, isPositivePedestrian } from '../src/lib/evaluation/mot-ground-truth.js';
+import { quantile } from '../src/lib/evaluation/statistics.js';
 import { writeContactSheet } from './contact-sheet.js';
 import { AP_SCORE_THRESHOLD } from './detection-bench.js';
 import { builtModelDir, withScoreThreshold } from './model-packages.js';
@@ -119,11 +120,6 @@ async function main(): Promise<void> {
   }
 }
 
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
+const median = (values: number[]): number | undefined => (values.length ? quantile(values, 0.5) : undefined);
 
 await main();

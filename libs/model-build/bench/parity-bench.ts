@@ -37,34 +37,53 @@ function seededRandom(seed: number): (low: number, high: number) => number {
   };
 }
 
-/** Shelf-packs the crops onto black canvases as the distiller does; returns each frame with (crop index, box). */
-export function composeFrames(crops: readonly RgbImage[], seed = 1001): { frame: RgbImage; placed: { index: number; box: Box }[] }[] {
-  const random = seededRandom(seed);
-  const frames: { frame: RgbImage; placed: { index: number; box: Box }[] }[] = [];
+export interface ComposedFrame {
+  frame: RgbImage;
+  placed: { index: number; box: Box }[];
+}
+
+/** How shelf-packing places crops: the first row's and each row's first offset, each row's height, the gap after a crop or row. */
+export interface ShelfLayout {
+  margin: () => number;
+  rowHeight: () => number;
+  gap: () => number;
+  /** Narrowest pasted crop (pixels). */
+  minWidth: number;
+}
+
+/** Shelf-packs the crops (aspect kept, antialiased) onto black CANVAS x CANVAS frames; returns each frame with (crop index, box). */
+export function packFrames(crops: readonly RgbImage[], layout: ShelfLayout): ComposedFrame[] {
+  const frames: ComposedFrame[] = [];
   let next = 0;
   while (next < crops.length) {
     const data = new Uint8Array(CANVAS * CANVAS * 3);
     const placed: { index: number; box: Box }[] = [];
-    let y = random(0, 16);
+    let y = layout.margin();
     while (next < crops.length) {
-      const height = random(MIN_HEIGHT, MAX_HEIGHT);
+      const height = layout.rowHeight();
       if (y + height > CANVAS) break;
-      let x = random(0, 16);
+      let x = layout.margin();
       while (next < crops.length) {
         const crop = crops[next]!;
-        const width = Math.max(8, Math.round((height * crop.width) / crop.height));
+        const width = Math.max(layout.minWidth, Math.round((height * crop.width) / crop.height));
         if (x + width > CANVAS) break;
         const pasted = resizeAntialiased(crop, { x1: 0, y1: 0, x2: crop.width, y2: crop.height }, width, height);
         for (let row = 0; row < height; row++) data.set(pasted.data.subarray(row * width * 3, (row + 1) * width * 3), ((y + row) * CANVAS + x) * 3);
         placed.push({ index: next, box: { x1: x, y1: y, x2: x + width, y2: y + height } });
-        x += width + random(2, 24);
+        x += width + layout.gap();
         next++;
       }
-      y += height + random(2, 24);
+      y += height + layout.gap();
     }
     frames.push({ frame: { data, width: CANVAS, height: CANVAS, channels: 3 }, placed });
   }
   return frames;
+}
+
+/** The distiller's composed frames: rows 96-256 px tall at seeded random offsets and gaps. */
+export function composeFrames(crops: readonly RgbImage[], seed = 1001): ComposedFrame[] {
+  const random = seededRandom(seed);
+  return packFrames(crops, { margin: () => random(0, 16), rowHeight: () => random(MIN_HEIGHT, MAX_HEIGHT), gap: () => random(2, 24), minWidth: 8 });
 }
 
 async function composedFrameEmbeddings(data: Cuhk03Crops, embedBoxes: (image: RgbImage, boxes: readonly Box[]) => Promise<Float32Array[]>): Promise<QueryGallery> {

@@ -9,13 +9,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { resizeAntialiased, type Box, type RgbImage } from '@person-search/model';
+import type { Box, RgbImage } from '@person-search/model';
 import { decodeImage, type Student, type Teacher } from '@person-search/model/node';
 import { parseCuhk03FileName } from '../src/lib/evaluation/cuhk03-protocol.js';
 import type { LabelledRegion } from '../src/lib/evaluation/detection-errors.js';
 import type { EvaluationBox, ScoredBox } from '../src/lib/evaluation/detection-metrics.js';
 import { isPersonClass, isPositivePedestrian } from '../src/lib/evaluation/mot-ground-truth.js';
-import { composeFrames } from './parity-bench.js';
+import { composeFrames, packFrames } from './parity-bench.js';
 import { loadCuhk03Val, loadMot17, readRgb, repoRoot, sharedDir } from './shared-data.js';
 
 export const cuhk03TrainDir = path.join(sharedDir, 'data/cuhk03/train');
@@ -111,32 +111,11 @@ export async function studentValEmbeddings(student: Student, crops: readonly Rgb
   return { cropQuery, composed };
 }
 
-/** The letterboxed input's side (the distiller's composed frames are this size too). */
-const CANVAS = 512;
+/** Gap between pasted people (pixels). */
 const GAP = 4;
 
-/** Every crop resized to `height` (aspect kept, at least 4 px wide) and shelf-packed onto black CANVAS x CANVAS frames. */
-function framesAtHeight(crops: readonly RgbImage[], height: number): { frame: RgbImage; placed: { index: number; box: Box }[] }[] {
-  const frames: { frame: RgbImage; placed: { index: number; box: Box }[] }[] = [];
-  let next = 0;
-  while (next < crops.length) {
-    const data = new Uint8Array(CANVAS * CANVAS * 3);
-    const placed: { index: number; box: Box }[] = [];
-    for (let y = GAP; y + height <= CANVAS && next < crops.length; y += height + GAP) {
-      for (let x = GAP; next < crops.length; next++) {
-        const crop = crops[next]!;
-        const width = Math.max(4, Math.round((height * crop.width) / crop.height));
-        if (x + width > CANVAS) break;
-        const pasted = resizeAntialiased(crop, wholeImage(crop), width, height);
-        for (let row = 0; row < height; row++) data.set(pasted.data.subarray(row * width * 3, (row + 1) * width * 3), ((y + row) * CANVAS + x) * 3);
-        placed.push({ index: next, box: { x1: x, y1: y, x2: x + width, y2: y + height } });
-        x += width + GAP;
-      }
-    }
-    frames.push({ frame: { data, width: CANVAS, height: CANVAS, channels: 3 }, placed });
-  }
-  return frames;
-}
+/** Every crop at one `height` (aspect kept, at least 4 px wide), shelf-packed with even gaps. */
+const framesAtHeight = (crops: readonly RgbImage[], height: number) => packFrames(crops, { margin: () => GAP, rowHeight: () => height, gap: () => GAP, minWidth: 4 });
 
 /**
  * Every CUHK03 val crop embedded by the student in place at each of `heights` (model-input pixels),

@@ -147,15 +147,15 @@ export interface AnnPlanChoice {
   efSearch: number;
 }
 
-/** hnsw.ef_search for a pool of `limit` without a narrowing filter: the pool (pgvector returns at most ef_search rows), at least pgvector's default 40. */
+/** hnsw.ef_search for a pool of `limit`: the pool (pgvector returns at most ef_search rows), at least pgvector's default 40, at most its 1000. */
 export function baseEfSearch(limit: number): number {
   return Math.min(MAX_EF_SEARCH, Math.max(40, limit));
 }
 
 /**
- * The HNSW settings a search of `limit` candidates usually runs with, for withTenant's `settings`
- * (set with the tenant scope, no round trip of their own); pass the same `limit` as
- * `presetEfSearch`'s source so stage 1 skips its own settings statement when they suffice.
+ * The HNSW settings stage 1 runs a search of `limit` candidates with, for withTenant's `settings`
+ * (set with the tenant scope, no round trip of their own); with them in place, pass
+ * `presetSettings` for the same `limit` and stage 1 sends no settings statement.
  */
 export function annTransactionSettings(limit: number): Readonly<Record<string, string>> {
   return { 'hnsw.ef_search': String(baseEfSearch(limit)), 'hnsw.iterative_scan': 'relaxed_order' };
@@ -274,8 +274,8 @@ export interface AnnResult {
 /**
  * Stage 1 of search: the `limit` nearest student vectors by cosine distance.
  * Few admitted rows, or a gallery/time filter admitting a small share of the index ⇒ exact scan
- * (faster than HNSW there, and exact). Otherwise HNSW with iterative scan, breadth set for this
- * transaction only (chooseAnnPlan); if it comes back short of the pool (the filter starved it),
+ * (faster than HNSW there, and exact). Otherwise HNSW with iterative scan at the pool's breadth,
+ * set for this transaction only (here, or beforehand by withTenant: `presetSettings`); if it comes back short of the pool (the filter starved it),
  * the exact scan runs instead, so a search never returns fewer candidates than exist.
  */
 export async function nearestStudentNeighbours(
@@ -289,14 +289,14 @@ export async function nearestStudentNeighbours(
   const narrowed = hasNarrowingFilter(filter);
   const exactScan = () => tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact'));
   let admittedRows: number | null = null;
-  let choice: AnnPlanChoice = { plan: 'hnsw', efSearch: baseEfSearch(limit) };
+  let plan: AnnPlanChoice['plan'] = 'hnsw';
   if (narrowed || !options.knownAboveExactCap) {
     const indexRows = narrowed ? ((await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql()))[0]?.rows ?? 0) : 0;
     const cap = admittedRowCountCap(narrowed, indexRows, options);
     [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, cap));
-    choice = chooseAnnPlan({ limit, admittedRows, cap });
+    ({ plan } = chooseAnnPlan({ limit, admittedRows, cap }));
   }
-  const { plan, efSearch } = choice;
+  const efSearch = baseEfSearch(limit);
   if (plan === 'exact') return { candidates: await exactScan(), plan: 'exact', admittedRows, efSearch };
   if (!options.presetSettings) await tx.$queryRaw(annSettingsSql(efSearch));
   const approximate = await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'hnsw'));

@@ -94,9 +94,9 @@ export function createSearchService(deps: ServiceDeps) {
   /** `tenant/student model` → until when its unfiltered searches skip the admitted-row count (ABOVE_EXACT_CAP_MEMORY_MS). */
   const aboveExactCap = new Map<string, number>();
   function knownAboveExactCap(key: string): boolean {
-    const until = aboveExactCap.get(key);
-    if (until !== undefined && until <= Date.now()) aboveExactCap.delete(key);
-    return until !== undefined && until > Date.now();
+    if ((aboveExactCap.get(key) ?? 0) > Date.now()) return true;
+    aboveExactCap.delete(key);
+    return false;
   }
 
   function checkInput(input: SearchPersonInput) {

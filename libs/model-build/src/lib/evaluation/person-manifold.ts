@@ -8,6 +8,7 @@
  * compared by cosine; personness is a cosine, in [-1, 1].
  */
 import { mulberry32 } from '../default-models/random-projection.js';
+export { quantile } from './statistics.js';
 import type { ScoredBox } from './detection-metrics.js';
 
 function unitLength(vector: ArrayLike<number>): Float32Array {
@@ -111,16 +112,6 @@ export function personness(embedding: ArrayLike<number>, prototypes: readonly Ar
   const unit = unitLength(embedding);
   const cosines = prototypes.map((prototype) => dot(unit, prototype)).sort((a, b) => b - a);
   return cosines.slice(0, topK).reduce((sum, value) => sum + value, 0) / topK;
-}
-
-/** The q-quantile (0..1) of `values`, linear between the closest ranks (q = 0 the minimum, 1 the maximum). */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) throw new RangeError('quantile of no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = Math.min(1, Math.max(0, q)) * (sorted.length - 1);
-  const below = Math.floor(position);
-  const above = Math.min(sorted.length - 1, below + 1);
-  return sorted[below]! + (position - below) * (sorted[above]! - sorted[below]!);
 }
 
 /**
