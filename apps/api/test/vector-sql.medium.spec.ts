@@ -198,7 +198,7 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
     }
   }, 300_000);
 
-  it('runs HNSW with the settings set beside the tenant scope, and skips the count for a tenant known to be large without losing rows', async () => {
+  it('runs HNSW with the settings set beside the tenant scope, and skips the count for a tenant or gallery known to be large (never for a time window) without losing rows', async () => {
     const settings = annTransactionSettings(200);
     const options: AnnPlanOptions = { presetSettings: true, knownAboveExactCap: true };
     // The large tenant: plain HNSW with a full pool. Had the preset ef_search (200) not applied, pgvector's
@@ -206,7 +206,14 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
     const unfiltered = await search(filters()[0]!, options, 6, settings);
     expect(unfiltered.plans).toEqual({ hnsw: 6 });
     expect(unfiltered.minRecall).toBe(1);
-    // A filtered search still counts (its plan depends on the count), whatever the memory says.
+    // A gallery filter remembered as large skips its count too: HNSW, nothing counted, every row admitted by the filter.
+    const oneGallery = await server.app.db.withTenant(tenant.tenantId, (tx) =>
+      nearestStudentNeighbours(tx, tenant.tenantId, rows[1]!.embedding, { ...filter, capturedAfter: null, galleryIds: [galleries[1]!] }, 200, options), { settings });
+    expect(oneGallery.admittedRows).toBeNull();
+    expect(oneGallery.plan).toBe('hnsw');
+    const inGallery = new Set(rows.filter((row) => row.galleryId === galleries[1]).map((row) => row.id));
+    expect(oneGallery.candidates.every((candidate) => inGallery.has(candidate.id))).toBe(true);
+    // A time window still counts (its count changes with the window), whatever the memory says.
     const oneDay = await search(filters()[2]!, options, 2, settings);
     expect(oneDay.plans).toEqual({ exact: 2 });
     // A tenant remembered as large that is small (100 rows): HNSW comes back short and the exact scan answers in full.

@@ -71,7 +71,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     throw error;
   }
 
-  const prisma = new PrismaClient({ adapter: opened.adapter, transactionOptions: DEFAULT_TRANSACTION_OPTIONS });
+  // errorFormat 'minimal': Prisma's other formats capture a stack trace (new Error()) on every query to
+  // point pretty errors at the calling line: ~0.3 ms of CPU per statement here, and the project maps
+  // database errors to its own codes anyway.
+  const prisma = new PrismaClient({ adapter: opened.adapter, transactionOptions: DEFAULT_TRANSACTION_OPTIONS, errorFormat: 'minimal' });
   const database: Database = {
     kind: opened.kind,
     prisma,

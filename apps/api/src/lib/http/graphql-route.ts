@@ -2,7 +2,7 @@
 // executeHTTPGraphQLRequest: authentication and the rate limit run first, so
 // Apollo only ever sees a known caller.
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { typeDefs } from '@person-search/schema';
 import type { Principal } from '../auth/principal.js';
@@ -27,6 +27,9 @@ export async function createGraphqlRoute(app: AppContext) {
     validationRules: [queryLimitsRule(app.config.limits.queryDepth, app.config.limits.queryComplexity, MAX_EXPENSIVE_FIELDS)],
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No field sets cache hints (every answer is per tenant and per key), so Apollo's default cache-control
+      // plugin would only add a willResolveField hook to every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
       requestLimitsPlugin({ maxDepth: app.config.limits.queryDepth, maxComplexity: app.config.limits.queryComplexity, maxExpensiveFields: MAX_EXPENSIVE_FIELDS, rateLimiter: app.rateLimiter }),
     ],
     includeStacktraceInErrorResponses: false,

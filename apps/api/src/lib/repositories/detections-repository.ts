@@ -134,9 +134,9 @@ export interface AnnPlanOptions {
   /** The transaction already runs with annTransactionSettings(limit) (withTenant `settings`): no settings statement of its own. */
   presetSettings?: boolean;
   /**
-   * The tenant's unfiltered count was above the exact-scan cap moments ago: an unfiltered search
-   * skips the count and runs HNSW (a tenant that has shrunk since is still answered in full: a short
-   * pool is redone exactly).
+   * This filter's count (the tenant's, or its gallery set's) was above the exact-scan cap moments ago:
+   * skip the count and run HNSW (a tenant or gallery that has shrunk since is still answered in full: a
+   * short pool is redone exactly). Ignored under a time window, whose count changes with the window.
    */
   knownAboveExactCap?: boolean;
 }
@@ -164,6 +164,11 @@ export function annTransactionSettings(limit: number): Readonly<Record<string, s
 /** Whether the search narrows the tenant's rows by gallery or time (the detection exclusion does not count). */
 export function hasNarrowingFilter(filter: Pick<AnnFilter, 'galleryIds' | 'capturedAfter' | 'capturedBefore'>): boolean {
   return filter.galleryIds !== null || filter.capturedAfter !== null || filter.capturedBefore !== null;
+}
+
+/** A capturedAfter/capturedBefore bound: the filter's count depends on the window, so it is never remembered. */
+export function hasTimeWindow(filter: Pick<AnnFilter, 'capturedAfter' | 'capturedBefore'>): boolean {
+  return filter.capturedAfter !== null || filter.capturedBefore !== null;
 }
 
 /** How many admitted rows the count must reach before the plan is known (it stops one row later). */
@@ -290,7 +295,7 @@ export async function nearestStudentNeighbours(
   const exactScan = () => tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact'));
   let admittedRows: number | null = null;
   let plan: AnnPlanChoice['plan'] = 'hnsw';
-  if (narrowed || !options.knownAboveExactCap) {
+  if (!options.knownAboveExactCap || hasTimeWindow(filter)) {
     const indexRows = narrowed ? ((await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql()))[0]?.rows ?? 0) : 0;
     const cap = admittedRowCountCap(narrowed, indexRows, options);
     [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, cap));

@@ -5,8 +5,9 @@
 // stored). One tenant transaction per request: it also reads the hits' images
 // and galleries (returned for the request's loaders, so the hit fields need no
 // further query) and writes the search-audit row. Round trips are counted: the
-// HNSW settings go with the tenant scope's statement, and an unfiltered search
-// of a tenant seen above the exact-scan cap in the last minute skips the count. `score` is the teacher
+// HNSW settings go with the tenant scope's statement, and a search without a
+// time window whose tenant or gallery set was counted above the exact-scan cap
+// in the last minute skips the count. `score` is the teacher
 // cosine when re-ranked, else the student's.
 import type { DatabaseTransaction, Detection } from '@person-search/db';
 import { cosineSimilarity, type RgbImage } from '@person-search/model';
@@ -20,7 +21,7 @@ import {
   annTransactionSettings,
   findDetections,
   findDetectionsWithFrames,
-  hasNarrowingFilter,
+  hasTimeWindow,
   nearestStudentNeighbours,
   teacherSimilarities,
   type AnnPlan,
@@ -83,20 +84,35 @@ const ANN_PLAN_NAMES = { exact: 'EXACT', hnsw: 'HNSW', hnsw_then_exact: 'HNSW_TH
 const SEARCH_TRANSACTION_BASE_MS = 10_000;
 
 /**
- * How long a tenant whose unfiltered search counted more rows than the exact-scan cap skips that
- * count (an index walk of up to 10k entries and a round trip per search). Stale for at most this
- * long after the tenant shrinks, and then only slower: a short HNSW pool is redone exactly.
+ * How long a tenant (or gallery set) whose search without a time window counted more rows than the
+ * exact-scan cap skips that count: an index walk of up to the cap (10k entries unfiltered, up to
+ * 250k under a gallery filter: ~20 ms at 1M rows/tenant) and two round trips per search. Stale for at
+ * most this long after it shrinks: HNSW then answers where the exact scan would have, and a short
+ * pool is still redone exactly.
  */
 const ABOVE_EXACT_CAP_MEMORY_MS = 60_000;
+const ABOVE_EXACT_CAP_MEMORY_KEYS = 10_000;
 
 export function createSearchService(deps: ServiceDeps) {
   const { db, config, models, metrics, log } = deps;
-  /** `tenant/student model` → until when its unfiltered searches skip the admitted-row count (ABOVE_EXACT_CAP_MEMORY_MS). */
+  /**
+   * `tenant/student model/gallery set ('*': all the key's)` → until when its searches without a time window skip the
+   * admitted-row count (ABOVE_EXACT_CAP_MEMORY_MS). Bounded: past ABOVE_EXACT_CAP_MEMORY_KEYS it drops the expired
+   * entries, and all of them if none had expired (the cost is one count per key again).
+   */
   const aboveExactCap = new Map<string, number>();
   function knownAboveExactCap(key: string): boolean {
     if ((aboveExactCap.get(key) ?? 0) > Date.now()) return true;
     aboveExactCap.delete(key);
     return false;
+  }
+  function rememberAboveExactCap(key: string): void {
+    const now = Date.now();
+    if (aboveExactCap.size >= ABOVE_EXACT_CAP_MEMORY_KEYS) {
+      for (const [stored, until] of aboveExactCap) if (until <= now) aboveExactCap.delete(stored);
+      if (aboveExactCap.size >= ABOVE_EXACT_CAP_MEMORY_KEYS) aboveExactCap.clear();
+    }
+    aboveExactCap.set(key, now + ABOVE_EXACT_CAP_MEMORY_MS);
   }
 
   function checkInput(input: SearchPersonInput) {
@@ -170,10 +186,10 @@ export function createSearchService(deps: ServiceDeps) {
           capturedBefore: input.capturedBefore ?? null,
           excludeDetectionId: query.detectionId,
         };
-        const capKey = `${tenantId}/${student.manifest.id}`;
-        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, filter, candidatePool, { presetSettings: true, knownAboveExactCap: knownAboveExactCap(capKey) });
-        // Counted above the cap without a narrowing filter: the tenant is large; remember it for a while.
-        if (!hasNarrowingFilter(filter) && ann.plan === 'hnsw' && ann.admittedRows !== null) aboveExactCap.set(capKey, Date.now() + ABOVE_EXACT_CAP_MEMORY_MS);
+        // A count without a time window (the tenant's, or a gallery set's) is remembered while it stays above the cap.
+        const capKey = hasTimeWindow(filter) ? null : `${tenantId}/${student.manifest.id}/${galleryIds ? [...galleryIds].sort().join(',') : '*'}`;
+        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, filter, candidatePool, { presetSettings: true, knownAboveExactCap: capKey !== null && knownAboveExactCap(capKey) });
+        if (capKey !== null && ann.plan === 'hnsw' && ann.admittedRows !== null) rememberAboveExactCap(capKey);
         const { candidates } = ann;
         const annDone = performance.now();
 

@@ -27,15 +27,41 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
   return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** base64 of the vector as little-endian float32, whatever the host byte order. */
 export function embeddingToBase64(embedding: Float32Array): string {
-  const bytes = new Uint8Array(embedding.length * 4);
-  const view = new DataView(bytes.buffer);
-  embedding.forEach((value, i) => view.setFloat32(i * 4, value, true));
-  let binary = '';
-  // Chunked: String.fromCharCode(...bytes) overflows the stack for large vectors.
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  let bytes: Uint8Array;
+  if (LITTLE_ENDIAN_HOST) {
+    bytes = new Uint8Array(embedding.buffer, embedding.byteOffset, embedding.byteLength);
+  } else {
+    bytes = new Uint8Array(embedding.length * 4);
+    const view = new DataView(bytes.buffer);
+    for (let i = 0; i < embedding.length; i++) view.setFloat32(i * 4, embedding[i]!, true);
+  }
+  return base64OfBytes(bytes);
+}
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Two base64 characters per 12 bits, so the loop emits one table entry per 12 bits. */
+const BASE64_PAIRS = Array.from({ length: 4096 }, (_, i) => BASE64_ALPHABET[i >> 6]! + BASE64_ALPHABET[i & 63]!);
+
+/** Standard base64 with padding (what btoa gives), without btoa's per-character string round trip. */
+function base64OfBytes(bytes: Uint8Array): string {
+  let out = '';
+  const whole = bytes.length - (bytes.length % 3);
+  for (let i = 0; i < whole; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += BASE64_PAIRS[n >> 12]! + BASE64_PAIRS[n & 4095]!;
+  }
+  if (bytes.length - whole === 1) {
+    const n = bytes[whole]! << 16;
+    out += BASE64_PAIRS[n >> 12]! + '==';
+  } else if (bytes.length - whole === 2) {
+    const n = (bytes[whole]! << 16) | (bytes[whole + 1]! << 8);
+    out += BASE64_PAIRS[n >> 12]! + BASE64_ALPHABET[(n >> 6) & 63]! + '=';
+  }
+  return out;
 }
 
 /**
@@ -53,8 +79,10 @@ export function embeddingFromBase64(encoded: string, expectedDimension?: number)
     const expected = expectedDimension === undefined ? 'a multiple of 4' : String(expectedDimension * 4);
     throw new RangeError(`embedding has ${binary.length} bytes; expected ${expected}`);
   }
-  const view = new DataView(new ArrayBuffer(binary.length));
-  for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  if (LITTLE_ENDIAN_HOST) return new Float32Array(bytes.buffer);
+  const view = new DataView(bytes.buffer);
   const out = new Float32Array(binary.length / 4);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
   return out;
