@@ -9,7 +9,7 @@ import { SearchPersonDocument } from '@person-search/schema';
 import { ApiClient } from '../src/lib/demo/api-client.js';
 import { annSettingsSql, nearestStudentNeighbours, nearestStudentNeighboursSql, type AnnCandidate, type AnnFilter } from '../src/lib/repositories/detections-repository.js';
 import { benchIngest, benchTeacherHalfvec, benchWorker } from './search-bench-ingest.js';
-import { BENCH_STUDENT_ID, buildStudentIndex, DAY_MS, DIMENSION, dropStudentIndex, loadTenant, random, retryReset, serverSetting, START, startBenchApi, type BenchEnvironment, type LoadedTenant } from './search-bench-data.js';
+import { BENCH_STUDENT_ID, KeepAliveGraphqlClient, buildStudentIndex, DAY_MS, DIMENSION, dropStudentIndex, loadTenant, random, retryReset, serverSetting, START, startBenchApi, type BenchEnvironment, type LoadedTenant } from './search-bench-data.js';
 import { barsSvg, printSection, writeResults, type Cell, type Section } from './results-report.js';
 
 const HELP = `Usage: npm run bench:search [-- options]
@@ -209,31 +209,42 @@ async function benchHnswSettings(bench: BenchEnvironment, tenant: LoadedTenant, 
 async function benchGraphqlSearch(bench: BenchEnvironment, tenant: LoadedTenant, rows: number): Promise<void> {
   const queries = queryVectors(tenant);
   const client = new ApiClient(bench.server.url, tenant.adminKey);
+  const keepAlive = new KeepAliveGraphqlClient(bench.server.url, tenant.adminKey);
   const gql: Record<string, Cell>[] = [];
+  // Warm-up, not recorded: the first requests of a process pay for compiling the request path.
+  for (const query of queries.slice(0, 5)) {
+    const variables = { input: { query: { embedding: { modelId: BENCH_STUDENT_ID, embedding: embeddingToBase64(query) } }, topK: 20, candidatePool: 200, rerank: false } };
+    await retryReset(() => client.graphql(SearchPersonDocument, variables));
+    await keepAlive.graphql(SearchPersonDocument, variables);
+  }
   for (const { name, filter } of filtersOf(tenant)) {
     const ms: number[] = [];
+    const keepAliveMs: number[] = [];
     const annMs: number[] = [];
     const queryMs: number[] = [];
     const rerankMs: number[] = [];
     const totalMs: number[] = [];
     const plans = new Set<string>();
     for (const query of queries) {
-      const { ms: elapsed, value } = await timed(() => retryReset(() => client.graphql(SearchPersonDocument, {
+      const variables = {
         input: {
           query: { embedding: { modelId: BENCH_STUDENT_ID, embedding: embeddingToBase64(query) } }, topK: 20, candidatePool: 200, rerank: false,
           galleryIds: filter.galleryIds ? [...filter.galleryIds] : null, capturedAfter: filter.capturedAfter?.toISOString() ?? null, capturedBefore: filter.capturedBefore?.toISOString() ?? null,
         },
-      })));
+      };
+      const { ms: elapsed, value } = await timed(() => retryReset(() => client.graphql(SearchPersonDocument, variables)));
       ms.push(elapsed);
+      keepAliveMs.push((await timed(() => keepAlive.graphql(SearchPersonDocument, variables))).ms);
       annMs.push(value.searchPerson.stats.annMs);
       queryMs.push(value.searchPerson.stats.queryMs);
       rerankMs.push(value.searchPerson.stats.rerankMs);
       totalMs.push(value.searchPerson.stats.totalMs);
       plans.add(value.searchPerson.stats.annPlan);
     }
-    gql.push({ backend: bench.backend, 'rows/tenant': rows, filter: name, plan: [...plans].join('+'), 'p50 ms': round2(percentile(ms, 0.5)), 'p95 ms': round2(percentile(ms, 0.95)), 'stats.queryMs p50': round2(percentile(queryMs, 0.5)), 'stats.annMs p50': round2(percentile(annMs, 0.5)), 'stats.rerankMs p50': round2(percentile(rerankMs, 0.5)), 'stats.totalMs p50': round2(percentile(totalMs, 0.5)), target: name === 'none' ? '≤ 20 ms at 1M' : '≤ 25 ms at 1M' });
+    gql.push({ backend: bench.backend, 'rows/tenant': rows, filter: name, plan: [...plans].join('+'), 'p50 ms': round2(percentile(ms, 0.5)), 'p95 ms': round2(percentile(ms, 0.95)), 'p50 ms, node:http client': round2(percentile(keepAliveMs, 0.5)), 'stats.queryMs p50': round2(percentile(queryMs, 0.5)), 'stats.annMs p50': round2(percentile(annMs, 0.5)), 'stats.rerankMs p50': round2(percentile(rerankMs, 0.5)), 'stats.totalMs p50': round2(percentile(totalMs, 0.5)), target: name === 'none' ? '≤ 20 ms at 1M' : '≤ 25 ms at 1M' });
   }
-  emit({ title: 'searchPerson through GraphQL (embedding query, no re-rank, top 20 of 200)', rows: gql });
+  keepAlive.close();
+  emit({ title: 'searchPerson through GraphQL (embedding query, no re-rank, top 20 of 200; p50/p95 with fetch, then the same query with a kept-alive node:http client)', rows: gql });
 }
 
 const summary: Record<string, Cell>[] = [];
