@@ -4,7 +4,7 @@
 // concurrency, with a row-count check; and the teacher worker's crops/s against
 // the same frames decoded and embedded in-process (model only); and teacher
 // vectors stored as halfvec against float32.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Prisma, toVectorSql } from '@person-search/db';
@@ -22,14 +22,55 @@ import type { Cell, Section } from './results-report.js';
 
 const PER_FRAME = 10;
 
-/** Runs `count` jobs with `clients` workers; returns seconds. */
-async function concurrently(count: number, clients: number, job: (index: number) => Promise<void>): Promise<number> {
+/**
+ * CPU milliseconds all local `postgres` processes have used (utime + stime from /proc, clock ticks of
+ * 10 ms); null where no such process is visible (a remote server, or not Linux).
+ */
+function postgresCpuMs(): number | null {
+  let total = 0;
+  let seen = false;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (!stat.includes('(postgres)')) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) * 10;
+    seen = true;
+  }
+  return seen ? total : null;
+}
+
+interface Timed {
+  seconds: number;
+  /** This process's CPU (API + bench client, or the direct inserts) in ms. */
+  processCpuMs: number;
+  /** Local Postgres processes' CPU in ms (null if none visible). */
+  postgresCpuMs: number | null;
+}
+
+/** Runs `count` jobs with `clients` workers; returns seconds and the CPU this process and a local Postgres used. */
+async function concurrently(count: number, clients: number, job: (index: number) => Promise<void>): Promise<Timed> {
   let next = 0;
+  const cpu = process.cpuUsage();
+  const postgresBefore = postgresCpuMs();
   const started = performance.now();
   await Promise.all(Array.from({ length: clients }, async () => {
     while (next < count) await job(next++);
   }));
-  return (performance.now() - started) / 1000;
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const postgresAfter = postgresCpuMs();
+  return { seconds, processCpuMs: (used.user + used.system) / 1000, postgresCpuMs: postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore };
 }
 
 export async function benchIngest(backend: 'pglite' | 'postgres', adminUrl: string | null, frames: number): Promise<Section> {
@@ -65,14 +106,19 @@ export async function benchIngest(backend: 'pglite' | 'postgres', adminUrl: stri
       });
       expected += 2 * frames * PER_FRAME;
       const [{ count }] = await bench.app.db.withTenant(tenant.tenantId, (tx) => tx.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM detections`) as [{ count: number }];
-      const apiRate = (frames * PER_FRAME) / api;
-      const directRate = (frames * PER_FRAME) / direct;
-      rows.push({ backend, clients, 'API detections/s': Math.round(apiRate), 'direct detections/s (baseline)': Math.round(directRate), ratio: apiRate / directRate, target: '≥ 0.9', 'row count': `${count}/${expected}${count === expected ? ' ok' : ' MISMATCH'}` });
+      const apiRate = (frames * PER_FRAME) / api.seconds;
+      const directRate = (frames * PER_FRAME) / direct.seconds;
+      const perFrame = (ms: number | null) => (ms === null ? '—' : Math.round((ms / frames) * 100) / 100);
+      rows.push({
+        backend, clients, 'API detections/s': Math.round(apiRate), 'direct detections/s (baseline)': Math.round(directRate), ratio: apiRate / directRate, target: '≥ 0.9', 'row count': `${count}/${expected}${count === expected ? ' ok' : ' MISMATCH'}`,
+        'node CPU ms/frame, API': perFrame(api.processCpuMs), 'node CPU ms/frame, direct': perFrame(direct.processCpuMs),
+        'postgres CPU ms/frame, API': backend === 'postgres' ? perFrame(api.postgresCpuMs) : '—', 'postgres CPU ms/frame, direct': backend === 'postgres' ? perFrame(direct.postgresCpuMs) : '—',
+      });
     }
   } finally {
     await bench.close();
   }
-  return { title: `Ingest: ingestFrame (${PER_FRAME} detections of ${DIMENSION}-d, ${frames} frames per level) vs the same inserts made directly`, rows };
+  return { title: `Ingest: ingestFrame (${PER_FRAME} detections of ${DIMENSION}-d, ${frames} frames per level) vs the same inserts made directly; CPU per frame of this process (API and its client, or the direct inserts) and of a local Postgres`, rows };
 }
 
 /** `batchSize`: WORKER_BATCH_SIZE for this run (rows claimed per batch). */

@@ -200,7 +200,7 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
 
   it('runs HNSW with the settings set beside the tenant scope, and skips the count for a tenant or gallery known to be large (never for a time window) without losing rows', async () => {
     const settings = annTransactionSettings(200);
-    const options: AnnPlanOptions = { presetSettings: true, knownAboveExactCap: true };
+    const options: AnnPlanOptions = { presetSettings: true, knownPlan: 'hnsw' };
     // The large tenant: plain HNSW with a full pool. Had the preset ef_search (200) not applied, pgvector's
     // default of 40 would have returned 40 rows and the plan would read hnsw_then_exact.
     const unfiltered = await search(filters()[0]!, options, 6, settings);
@@ -224,6 +224,24 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
     expect(small.plan).toBe('hnsw_then_exact');
     expect(small.candidates).toHaveLength(100);
     expect(small.candidates.every((candidate) => otherIds.has(candidate.id))).toBe(true);
+  }, 120_000);
+
+  it('treats a tenant holding a small share of the shared index like a selective filter, and reuses a remembered exact plan', async () => {
+    // The other tenant's 100 rows are above an unfiltered floor of 50 but well under 10 % of the ~20.1k-row index:
+    // the share rule sends it to the exact scan (a floor-only rule would have sent it to HNSW under a 0.5 % filter).
+    const query = rows[0]!.embedding;
+    const unfiltered = { ...filter, capturedAfter: null };
+    const counted = await server.app.db.withTenant(other.tenantId, (tx) =>
+      nearestStudentNeighbours(tx, other.tenantId, query, unfiltered, 200, { exactMaxRows: 50 }));
+    expect(counted.plan).toBe('exact');
+    expect(counted.admittedRows).toBe(100);
+    expect(counted.candidates).toHaveLength(100);
+    // Remembered: no count, the same complete answer.
+    const remembered = await server.app.db.withTenant(other.tenantId, (tx) =>
+      nearestStudentNeighbours(tx, other.tenantId, query, unfiltered, 200, { exactMaxRows: 50, knownPlan: 'exact' }));
+    expect(remembered.admittedRows).toBeNull();
+    expect(remembered.plan).toBe('exact');
+    expect(remembered.candidates).toEqual(counted.candidates);
   }, 120_000);
 
   it('redoes a starved HNSW scan exactly, so a selective filter never shortens the pool', async () => {

@@ -115,9 +115,10 @@ export type AnnPlan = 'exact' | 'hnsw' | 'hnsw_then_exact';
 export const EXACT_SCAN_MAX_ROWS = 10_000;
 
 /**
- * Under a gallery or time filter, the exact scan also runs while the filter admits at most this
- * share of the rows the HNSW index holds (all tenants', estimated by `pg_class.reltuples`), up to
- * EXACT_SCAN_MAX_FILTERED_ROWS. Measured at 1M rows/tenant (2 tenants, docs/scale-out.md): a 10-day
+ * The exact scan also runs while the search admits at most this share of the rows the HNSW index
+ * holds (all tenants', estimated by `pg_class.reltuples`), up to EXACT_SCAN_MAX_FILTERED_ROWS. The
+ * tenant is a filter of the shared index too: a tenant holding 2 % of it searched without a filter
+ * is as selective as a 2 % gallery/time filter, and HNSW under it starves the same way. Measured at 1M rows/tenant (2 tenants, docs/scale-out.md): a 10-day
  * filter (100k rows, 5 % of the index) took HNSW 110 ms with min recall@20 0.35 where the exact scan
  * took 134 ms with recall 1.00; one gallery (333k rows, 17 %) kept HNSW at min recall 0.90 in 36 ms
  * where exact took 479 ms. The count is an index range on (tenant_id, gallery_id, captured_at).
@@ -134,11 +135,11 @@ export interface AnnPlanOptions {
   /** The transaction already runs with annTransactionSettings(limit) (withTenant `settings`): no settings statement of its own. */
   presetSettings?: boolean;
   /**
-   * This filter's count (the tenant's, or its gallery set's) was above the exact-scan cap moments ago:
-   * skip the count and run HNSW (a tenant or gallery that has shrunk since is still answered in full: a
-   * short pool is redone exactly). Ignored under a time window, whose count changes with the window.
+   * The plan this search's count chose moments ago (for the tenant, or its gallery set): skip the count
+   * and run it. Both are safe while the row count drifts: the exact scan is always complete, and a
+   * short HNSW pool is redone exactly. Ignored under a time window, whose count changes with the window.
    */
-  knownAboveExactCap?: boolean;
+  knownPlan?: 'exact' | 'hnsw';
 }
 
 export interface AnnPlanChoice {
@@ -161,20 +162,15 @@ export function annTransactionSettings(limit: number): Readonly<Record<string, s
   return { 'hnsw.ef_search': String(baseEfSearch(limit)), 'hnsw.iterative_scan': 'relaxed_order' };
 }
 
-/** Whether the search narrows the tenant's rows by gallery or time (the detection exclusion does not count). */
-export function hasNarrowingFilter(filter: Pick<AnnFilter, 'galleryIds' | 'capturedAfter' | 'capturedBefore'>): boolean {
-  return filter.galleryIds !== null || filter.capturedAfter !== null || filter.capturedBefore !== null;
-}
-
 /** A capturedAfter/capturedBefore bound: the filter's count depends on the window, so it is never remembered. */
 export function hasTimeWindow(filter: Pick<AnnFilter, 'capturedAfter' | 'capturedBefore'>): boolean {
   return filter.capturedAfter !== null || filter.capturedBefore !== null;
 }
 
 /** How many admitted rows the count must reach before the plan is known (it stops one row later). */
-export function admittedRowCountCap(narrowed: boolean, indexRows: number, options: AnnPlanOptions = {}): number {
+export function admittedRowCountCap(indexRows: number, options: AnnPlanOptions = {}): number {
   const exactMaxRows = options.exactMaxRows ?? EXACT_SCAN_MAX_ROWS;
-  if (!narrowed || !(indexRows > 0)) return exactMaxRows;
+  if (!(indexRows > 0)) return exactMaxRows;
   const share = Math.floor(indexRows * (options.exactMaxFilteredShare ?? EXACT_SCAN_MAX_FILTERED_SHARE));
   return Math.max(exactMaxRows, Math.min(share, options.exactMaxFilteredRows ?? EXACT_SCAN_MAX_FILTERED_ROWS));
 }
@@ -270,7 +266,7 @@ export function annSettingsSql(efSearch: number): Prisma.Sql {
 export interface AnnResult {
   candidates: AnnCandidate[];
   plan: AnnPlan;
-  /** Rows the filter admits, counted up to the plan's cap + 1 (see admittedRowCountCap); null when not counted (knownAboveExactCap). */
+  /** Rows the filter admits, counted up to the plan's cap + 1 (see admittedRowCountCap); null when not counted (knownPlan). */
   admittedRows: number | null;
   /** hnsw.ef_search the HNSW plan ran with (also reported for exact plans: the breadth HNSW would have had). */
   efSearch: number;
@@ -278,8 +274,8 @@ export interface AnnResult {
 
 /**
  * Stage 1 of search: the `limit` nearest student vectors by cosine distance.
- * Few admitted rows, or a gallery/time filter admitting a small share of the index ⇒ exact scan
- * (faster than HNSW there, and exact). Otherwise HNSW with iterative scan at the pool's breadth,
+ * Few admitted rows, or a search (the tenant, its galleries, a time window) admitting a small share of
+ * the index ⇒ exact scan (faster than HNSW there, and exact). Otherwise HNSW with iterative scan at the pool's breadth,
  * set for this transaction only (here, or beforehand by withTenant: `presetSettings`); if it comes back short of the pool (the filter starved it),
  * the exact scan runs instead, so a search never returns fewer candidates than exist.
  */
@@ -291,13 +287,14 @@ export async function nearestStudentNeighbours(
   limit: number,
   options: AnnPlanOptions = {},
 ): Promise<AnnResult> {
-  const narrowed = hasNarrowingFilter(filter);
   const exactScan = () => tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact'));
   let admittedRows: number | null = null;
-  let plan: AnnPlanChoice['plan'] = 'hnsw';
-  if (!options.knownAboveExactCap || hasTimeWindow(filter)) {
-    const indexRows = narrowed ? ((await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql()))[0]?.rows ?? 0) : 0;
-    const cap = admittedRowCountCap(narrowed, indexRows, options);
+  let plan: AnnPlanChoice['plan'];
+  if (options.knownPlan && !hasTimeWindow(filter)) {
+    plan = options.knownPlan;
+  } else {
+    const indexRows = (await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql()))[0]?.rows ?? 0;
+    const cap = admittedRowCountCap(indexRows, options);
     [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, cap));
     ({ plan } = chooseAnnPlan({ limit, admittedRows, cap }));
   }

@@ -6,8 +6,8 @@
 // and galleries (returned for the request's loaders, so the hit fields need no
 // further query) and writes the search-audit row. Round trips are counted: the
 // HNSW settings go with the tenant scope's statement, and a search without a
-// time window whose tenant or gallery set was counted above the exact-scan cap
-// in the last minute skips the count. `score` is the teacher
+// time window reuses the plan its tenant's or gallery set's count chose in the
+// last minute instead of counting. `score` is the teacher
 // cosine when re-ranked, else the student's.
 import type { DatabaseTransaction, Detection } from '@person-search/db';
 import { cosineSimilarity, type RgbImage } from '@person-search/model';
@@ -84,35 +84,36 @@ const ANN_PLAN_NAMES = { exact: 'EXACT', hnsw: 'HNSW', hnsw_then_exact: 'HNSW_TH
 const SEARCH_TRANSACTION_BASE_MS = 10_000;
 
 /**
- * How long a tenant (or gallery set) whose search without a time window counted more rows than the
- * exact-scan cap skips that count: an index walk of up to the cap (10k entries unfiltered, up to
- * 250k under a gallery filter: ~20 ms at 1M rows/tenant) and two round trips per search. Stale for at
- * most this long after it shrinks: HNSW then answers where the exact scan would have, and a short
- * pool is still redone exactly.
+ * How long the plan a count chose for a search without a time window (a tenant, or a gallery set)
+ * is reused instead of counting again: the count walks the index up to the cap (10 % of the index,
+ * up to 250k entries: ~20 ms at 1M rows/tenant) in two round trips. Stale for at most this long
+ * after the rows change, and then only slower or, for a tenant that shrank, answered by HNSW where
+ * the exact scan would have (a short pool is still redone exactly).
  */
-const ABOVE_EXACT_CAP_MEMORY_MS = 60_000;
-const ABOVE_EXACT_CAP_MEMORY_KEYS = 10_000;
+const PLAN_MEMORY_MS = 60_000;
+const PLAN_MEMORY_KEYS = 10_000;
 
 export function createSearchService(deps: ServiceDeps) {
   const { db, config, models, metrics, log } = deps;
   /**
-   * `tenant/student model/gallery set ('*': all the key's)` → until when its searches without a time window skip the
-   * admitted-row count (ABOVE_EXACT_CAP_MEMORY_MS). Bounded: past ABOVE_EXACT_CAP_MEMORY_KEYS it drops the expired
-   * entries, and all of them if none had expired (the cost is one count per key again).
+   * `tenant/student model/gallery set ('*': all the key's)` → the plan its last count chose and until when searches
+   * without a time window reuse it instead of counting (PLAN_MEMORY_MS). Bounded: past PLAN_MEMORY_KEYS it drops the
+   * expired entries, and all of them if none had expired (the cost is one count per key again).
    */
-  const aboveExactCap = new Map<string, number>();
-  function knownAboveExactCap(key: string): boolean {
-    if ((aboveExactCap.get(key) ?? 0) > Date.now()) return true;
-    aboveExactCap.delete(key);
-    return false;
+  const knownPlans = new Map<string, { plan: 'exact' | 'hnsw'; until: number }>();
+  function knownPlan(key: string): 'exact' | 'hnsw' | undefined {
+    const known = knownPlans.get(key);
+    if (known && known.until > Date.now()) return known.plan;
+    knownPlans.delete(key);
+    return undefined;
   }
-  function rememberAboveExactCap(key: string): void {
+  function rememberPlan(key: string, plan: 'exact' | 'hnsw'): void {
     const now = Date.now();
-    if (aboveExactCap.size >= ABOVE_EXACT_CAP_MEMORY_KEYS) {
-      for (const [stored, until] of aboveExactCap) if (until <= now) aboveExactCap.delete(stored);
-      if (aboveExactCap.size >= ABOVE_EXACT_CAP_MEMORY_KEYS) aboveExactCap.clear();
+    if (knownPlans.size >= PLAN_MEMORY_KEYS) {
+      for (const [stored, { until }] of knownPlans) if (until <= now) knownPlans.delete(stored);
+      if (knownPlans.size >= PLAN_MEMORY_KEYS) knownPlans.clear();
     }
-    aboveExactCap.set(key, now + ABOVE_EXACT_CAP_MEMORY_MS);
+    knownPlans.set(key, { plan, until: now + PLAN_MEMORY_MS });
   }
 
   function checkInput(input: SearchPersonInput) {
@@ -186,10 +187,10 @@ export function createSearchService(deps: ServiceDeps) {
           capturedBefore: input.capturedBefore ?? null,
           excludeDetectionId: query.detectionId,
         };
-        // A count without a time window (the tenant's, or a gallery set's) is remembered while it stays above the cap.
-        const capKey = hasTimeWindow(filter) ? null : `${tenantId}/${student.manifest.id}/${galleryIds ? [...galleryIds].sort().join(',') : '*'}`;
-        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, filter, candidatePool, { presetSettings: true, knownAboveExactCap: capKey !== null && knownAboveExactCap(capKey) });
-        if (capKey !== null && ann.plan === 'hnsw' && ann.admittedRows !== null) rememberAboveExactCap(capKey);
+        // The plan a count without a time window chose (for the tenant, or a gallery set) is reused for a while.
+        const planKey = hasTimeWindow(filter) ? null : `${tenantId}/${student.manifest.id}/${galleryIds ? [...galleryIds].sort().join(',') : '*'}`;
+        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, filter, candidatePool, { presetSettings: true, knownPlan: planKey === null ? undefined : knownPlan(planKey) });
+        if (planKey !== null && ann.admittedRows !== null) rememberPlan(planKey, ann.plan === 'exact' ? 'exact' : 'hnsw');
         const { candidates } = ann;
         const annDone = performance.now();
 
