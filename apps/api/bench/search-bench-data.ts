@@ -38,14 +38,16 @@ export function random(seed: number): () => number {
   };
 }
 
-const centres = (() => {
-  const next = random(7);
+/** Identity centres: `seed` 7 is the set every tenant shares unless loaded with people of its own. */
+function identityCentres(seed: number): Float32Array[] {
+  const next = random(seed);
   return Array.from({ length: IDENTITIES }, () => Float32Array.from({ length: DIMENSION }, () => next() * 2 - 1));
-})();
+}
+const centres = identityCentres(7);
 
 /** A noisy view of identity `seed % IDENTITIES`, unit length (clustered like re-ID vectors). */
-export function clusteredVector(seed: number, next: () => number): Float32Array {
-  const centre = centres[seed % IDENTITIES]!;
+export function clusteredVector(seed: number, next: () => number, people: Float32Array[] = centres): Float32Array {
+  const centre = people[seed % IDENTITIES]!;
   const vector = centre.map((value) => value + (next() * 2 - 1) * 0.6);
   const norm = Math.hypot(...vector);
   return vector.map((value) => value / norm);
@@ -133,8 +135,12 @@ export interface LoadedTenant {
   samples: Float32Array[];
 }
 
-/** Creates a tenant with three galleries and `rows` detections (50 per frame, frames spread over 100 days). */
-export async function loadTenant(bench: BenchEnvironment, name: string, rows: number, seed: number): Promise<LoadedTenant> {
+/**
+ * Creates a tenant with three galleries and `rows` detections (50 per frame, frames spread over 100 days).
+ * `ownPeople`: its identities are its own (another venue's people), not the set the other tenants share.
+ */
+export async function loadTenant(bench: BenchEnvironment, name: string, rows: number, seed: number, ownPeople = false): Promise<LoadedTenant> {
+  const people = ownPeople ? identityCentres(1000 + seed) : centres;
   const { app } = bench;
   const operator = new ApiClient(bench.server.url, OPERATOR_TOKEN);
   const created = (await retryReset(() => operator.graphql(CreateTenantDocument, { input: { name } }))).createTenant;
@@ -154,7 +160,7 @@ export async function loadTenant(bench: BenchEnvironment, name: string, rows: nu
           contentType: 'image/jpeg', width: 1920, height: 1080, bytes: 1, capturedAt: new Date(START + ((frame * 37) % 100) * DAY_MS + frame * 1000),
         });
         const detections = Array.from({ length: Math.min(perFrame, rows - frame * perFrame) }, (_, i) => ({
-          id: crypto.randomUUID(), box: { x1: 0, y1: 0, x2: 10, y2: 20 }, score: 0.9, embedding: clusteredVector(frame * perFrame + i, next),
+          id: crypto.randomUUID(), box: { x1: 0, y1: 0, x2: 10, y2: 20 }, score: 0.9, embedding: clusteredVector(frame * perFrame + i, next, people),
         }));
         if (frame % 97 === 0) samples.push(detections[0]!.embedding);
         await insertDetections(tx, tenantId, image, BENCH_STUDENT_ID, detections);

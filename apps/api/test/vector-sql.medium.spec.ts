@@ -226,9 +226,9 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
     expect(small.candidates.every((candidate) => otherIds.has(candidate.id))).toBe(true);
   }, 120_000);
 
-  it('treats a tenant holding a small share of the shared index like a selective filter, and reuses a remembered exact plan', async () => {
-    // The other tenant's 100 rows are above an unfiltered floor of 50 but well under 10 % of the ~20.1k-row index:
-    // the share rule sends it to the exact scan (a floor-only rule would have sent it to HNSW under a 0.5 % filter).
+  it('sends a tenant too small a share of the shared index for HNSW to fill the pool to the exact scan, and reuses a remembered exact plan', async () => {
+    // The other tenant's 100 rows are above an unfiltered floor of 50 but 0.5 % of the ~20.1k-row index, under the
+    // 2 × pool / 20,000 = 2 % at which HNSW's iterative scan starves a pool of 200: exact (a floor-only rule said HNSW).
     const query = rows[0]!.embedding;
     const unfiltered = { ...filter, capturedAfter: null };
     const counted = await server.app.db.withTenant(other.tenantId, (tx) =>

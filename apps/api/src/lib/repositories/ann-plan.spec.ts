@@ -1,21 +1,36 @@
 // Stage 1's plan choice (pure): when the exact scan runs, and how wide HNSW searches.
 import { describe, expect, it } from 'vitest';
-import { admittedRowCountCap, chooseAnnPlan, EXACT_SCAN_MAX_FILTERED_ROWS, EXACT_SCAN_MAX_ROWS, hasTimeWindow } from './detections-repository.js';
+import { admittedRowCountCap, chooseAnnPlan, EXACT_SCAN_MAX_FILTERED_ROWS, EXACT_SCAN_MAX_ROWS, hasNarrowingFilter, hasTimeWindow } from './detections-repository.js';
 
 describe('stage-1 plan choice', () => {
-  it('counts a search (the tenant is a filter of the shared index too) up to 10 % of the index (at least 10k, at most 250k)', () => {
-    expect(admittedRowCountCap(2_000_000)).toBe(200_000);
-    expect(admittedRowCountCap(200_000)).toBe(20_000);
-    expect(admittedRowCountCap(50_000)).toBe(EXACT_SCAN_MAX_ROWS);
-    expect(admittedRowCountCap(20_000_000)).toBe(EXACT_SCAN_MAX_FILTERED_ROWS);
+  it('counts a gallery/time filter up to 10 % of the index (at least 10k, at most 250k)', () => {
+    const filtered = { narrowed: true, limit: 200 };
+    expect(admittedRowCountCap(2_000_000, filtered)).toBe(200_000);
+    expect(admittedRowCountCap(200_000, filtered)).toBe(20_000);
+    expect(admittedRowCountCap(50_000, filtered)).toBe(EXACT_SCAN_MAX_ROWS);
+    expect(admittedRowCountCap(20_000_000, filtered)).toBe(EXACT_SCAN_MAX_FILTERED_ROWS);
     // Never analysed (reltuples unknown): 10k.
-    expect(admittedRowCountCap(0)).toBe(EXACT_SCAN_MAX_ROWS);
-    expect(admittedRowCountCap(1000, { exactMaxRows: 5, exactMaxFilteredShare: 0.5 })).toBe(500);
+    expect(admittedRowCountCap(0, filtered)).toBe(EXACT_SCAN_MAX_ROWS);
+    expect(admittedRowCountCap(1000, filtered, { exactMaxRows: 5, exactMaxFilteredShare: 0.5 })).toBe(500);
+  });
+
+  it('counts the tenant alone up to the share at which HNSW would starve the pool (2 × pool / 20,000 tuples)', () => {
+    const tenant = { narrowed: false, limit: 200 };
+    // 2M rows in the index: 2 % is 40k — a 25k-row tenant (1.2 %) goes exact, a 100k-row one (5 %) to HNSW.
+    expect(admittedRowCountCap(2_000_000, tenant)).toBe(40_000);
+    expect(chooseAnnPlan({ limit: 200, admittedRows: 25_000, cap: 40_000 }).plan).toBe('exact');
+    expect(chooseAnnPlan({ limit: 200, admittedRows: 40_001, cap: 40_000 }).plan).toBe('hnsw');
+    expect(admittedRowCountCap(200_000, tenant)).toBe(EXACT_SCAN_MAX_ROWS);
+    expect(admittedRowCountCap(0, tenant)).toBe(EXACT_SCAN_MAX_ROWS);
+    // A wider pool starves sooner, up to the filtered share; the 250k ceiling holds.
+    expect(admittedRowCountCap(2_000_000, { narrowed: false, limit: 1000 })).toBe(200_000);
+    expect(admittedRowCountCap(2_000_000, { narrowed: false, limit: 5000 })).toBe(200_000);
+    expect(admittedRowCountCap(20_000_000, tenant)).toBe(EXACT_SCAN_MAX_FILTERED_ROWS);
   });
 
   it('runs the exact scan while the count stays within its cap', () => {
     // 1M rows/tenant, 2 tenants: 10 days (100k rows, 5 % of the index) ⇒ exact, as measured (134 ms, recall 1.00 vs HNSW 0.35).
-    const cap = admittedRowCountCap(2_000_000);
+    const cap = admittedRowCountCap(2_000_000, { narrowed: true, limit: 200 });
     expect(chooseAnnPlan({ limit: 200, admittedRows: 100_000, cap }).plan).toBe('exact');
     expect(chooseAnnPlan({ limit: 200, admittedRows: cap, cap }).plan).toBe('exact');
     expect(chooseAnnPlan({ limit: 200, admittedRows: 10_000, cap: 10_000 }).plan).toBe('exact');
@@ -30,8 +45,13 @@ describe('stage-1 plan choice', () => {
     expect(chooseAnnPlan({ limit: 5000, admittedRows: 10_001, cap: 10_000 })).toEqual({ plan: 'hnsw', efSearch: 1000 });
   });
 
-  it('treats only time bounds as a window (a remembered plan is never reused under one)', () => {
-    const none = { capturedAfter: null, capturedBefore: null };
+  it('treats gallery and time bounds as narrowing, and only time bounds as a window (a remembered plan is never reused under one)', () => {
+    const none = { galleryIds: null, capturedAfter: null, capturedBefore: null };
+    expect(hasNarrowingFilter(none)).toBe(false);
+    expect(hasNarrowingFilter({ ...none, galleryIds: ['g'] })).toBe(true);
+    expect(hasNarrowingFilter({ ...none, capturedAfter: new Date(0) })).toBe(true);
+    const oneGallery = { ...none, galleryIds: ['g'] };
+    expect(hasTimeWindow(oneGallery)).toBe(false);
     expect(hasTimeWindow(none)).toBe(false);
     expect(hasTimeWindow({ ...none, capturedAfter: new Date(0) })).toBe(true);
     expect(hasTimeWindow({ ...none, capturedBefore: new Date(0) })).toBe(true);

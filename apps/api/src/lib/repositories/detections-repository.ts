@@ -115,16 +115,26 @@ export type AnnPlan = 'exact' | 'hnsw' | 'hnsw_then_exact';
 export const EXACT_SCAN_MAX_ROWS = 10_000;
 
 /**
- * The exact scan also runs while the search admits at most this share of the rows the HNSW index
- * holds (all tenants', estimated by `pg_class.reltuples`), up to EXACT_SCAN_MAX_FILTERED_ROWS. The
- * tenant is a filter of the shared index too: a tenant holding 2 % of it searched without a filter
- * is as selective as a 2 % gallery/time filter, and HNSW under it starves the same way. Measured at 1M rows/tenant (2 tenants, docs/scale-out.md): a 10-day
+ * Under a gallery or time filter, the exact scan also runs while the filter admits at most this
+ * share of the rows the HNSW index holds (all tenants', estimated by `pg_class.reltuples`), up to
+ * EXACT_SCAN_MAX_FILTERED_ROWS. Measured at 1M rows/tenant (2 tenants, docs/scale-out.md): a 10-day
  * filter (100k rows, 5 % of the index) took HNSW 110 ms with min recall@20 0.35 where the exact scan
  * took 134 ms with recall 1.00; one gallery (333k rows, 17 %) kept HNSW at min recall 0.90 in 36 ms
  * where exact took 479 ms. The count is an index range on (tenant_id, gallery_id, captured_at).
  */
 export const EXACT_SCAN_MAX_FILTERED_SHARE = 0.1;
 export const EXACT_SCAN_MAX_FILTERED_ROWS = 250_000;
+
+/**
+ * Without a gallery or time filter the tenant is still a filter of the shared index, but one its own
+ * queries agree with (its people are near its rows), so HNSW serves it well until it would starve:
+ * pgvector's iterative scan gives up after `hnsw.max_scan_tuples` (20,000 by default) index tuples,
+ * which hold about share × 20,000 of the tenant's rows. The exact scan runs while the tenant holds at
+ * most 2 × pool / 20,000 of the index (2 % for a pool of 200; never more than the filtered share).
+ * Measured at 1M rows/tenant (docs/scale-out.md): a 1 % time window came back short 18–19 times in 20;
+ * a tenant of 25k rows (1.2 %) filled its pool with recall@20 1.00 in 34 ms against 43 ms exact.
+ */
+export const HNSW_MAX_SCAN_TUPLES = 20_000;
 /** pgvector's largest hnsw.ef_search. */
 const MAX_EF_SEARCH = 1000;
 
@@ -162,17 +172,28 @@ export function annTransactionSettings(limit: number): Readonly<Record<string, s
   return { 'hnsw.ef_search': String(baseEfSearch(limit)), 'hnsw.iterative_scan': 'relaxed_order' };
 }
 
+/** Whether the search narrows the tenant's rows by gallery or time (the detection exclusion does not count). */
+export function hasNarrowingFilter(filter: Pick<AnnFilter, 'galleryIds' | 'capturedAfter' | 'capturedBefore'>): boolean {
+  return filter.galleryIds !== null || filter.capturedAfter !== null || filter.capturedBefore !== null;
+}
+
 /** A capturedAfter/capturedBefore bound: the filter's count depends on the window, so it is never remembered. */
 export function hasTimeWindow(filter: Pick<AnnFilter, 'capturedAfter' | 'capturedBefore'>): boolean {
   return filter.capturedAfter !== null || filter.capturedBefore !== null;
 }
 
-/** How many admitted rows the count must reach before the plan is known (it stops one row later). */
-export function admittedRowCountCap(indexRows: number, options: AnnPlanOptions = {}): number {
+/**
+ * How many admitted rows the count must reach before the plan is known (it stops one row later):
+ * `narrowed` (a gallery or time filter) up to the filtered share of the index; the tenant alone up to
+ * the share at which HNSW would starve a pool of `limit` (see HNSW_MAX_SCAN_TUPLES); never under
+ * EXACT_SCAN_MAX_ROWS.
+ */
+export function admittedRowCountCap(indexRows: number, search: { narrowed: boolean; limit: number }, options: AnnPlanOptions = {}): number {
   const exactMaxRows = options.exactMaxRows ?? EXACT_SCAN_MAX_ROWS;
   if (!(indexRows > 0)) return exactMaxRows;
-  const share = Math.floor(indexRows * (options.exactMaxFilteredShare ?? EXACT_SCAN_MAX_FILTERED_SHARE));
-  return Math.max(exactMaxRows, Math.min(share, options.exactMaxFilteredRows ?? EXACT_SCAN_MAX_FILTERED_ROWS));
+  const filteredShare = options.exactMaxFilteredShare ?? EXACT_SCAN_MAX_FILTERED_SHARE;
+  const share = search.narrowed ? filteredShare : Math.min(filteredShare, (2 * search.limit) / HNSW_MAX_SCAN_TUPLES);
+  return Math.max(exactMaxRows, Math.min(Math.floor(indexRows * share), options.exactMaxFilteredRows ?? EXACT_SCAN_MAX_FILTERED_ROWS));
 }
 
 /**
@@ -274,8 +295,8 @@ export interface AnnResult {
 
 /**
  * Stage 1 of search: the `limit` nearest student vectors by cosine distance.
- * Few admitted rows, or a search (the tenant, its galleries, a time window) admitting a small share of
- * the index ⇒ exact scan (faster than HNSW there, and exact). Otherwise HNSW with iterative scan at the pool's breadth,
+ * Few admitted rows, a gallery/time filter admitting a small share of the index, or a tenant too
+ * small a share of it for HNSW to fill the pool ⇒ exact scan (faster than HNSW there, and exact). Otherwise HNSW with iterative scan at the pool's breadth,
  * set for this transaction only (here, or beforehand by withTenant: `presetSettings`); if it comes back short of the pool (the filter starved it),
  * the exact scan runs instead, so a search never returns fewer candidates than exist.
  */
@@ -294,7 +315,7 @@ export async function nearestStudentNeighbours(
     plan = options.knownPlan;
   } else {
     const indexRows = (await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql()))[0]?.rows ?? 0;
-    const cap = admittedRowCountCap(indexRows, options);
+    const cap = admittedRowCountCap(indexRows, { narrowed: hasNarrowingFilter(filter), limit }, options);
     [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, cap));
     ({ plan } = chooseAnnPlan({ limit, admittedRows, cap }));
   }
