@@ -59,6 +59,11 @@ async function fail(message) {
   process.exit(1);
 }
 
+// Any unexpected error still stops the server's process group: an orphaned `npm start` would hold nx's task lock
+// ("Waiting for api:serve in another nx process") and the port, and fail the next run.
+process.on('uncaughtException', (error) => void fail(`unexpected error: ${error?.stack ?? error}`));
+process.on('unhandledRejection', (error) => void fail(`unexpected error: ${error?.stack ?? error}`));
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function healthy() {
@@ -89,7 +94,7 @@ function photosUnder(folder) {
     .filter((file) => /\.(jpe?g|png)$/i.test(file) && statSync(file).isFile())
     .sort();
 }
-const photos = photosUnder(process.env.SMOKE_PHOTOS ?? path.join(dataDir, 'demo-photos'));
+const photos = photosUnder(process.env.SMOKE_PHOTOS || path.join(dataDir, 'demo-photos')); // empty = unset, as for the seed
 const photo = photos.find((file) => file.endsWith('messi5.jpg')) ?? photos[0];
 if (!photo) await fail('no demo photo found to search with');
 const auth = { authorization: `Bearer ${adminKey}` };
