@@ -201,8 +201,8 @@ export async function buildStudentIndex(bench: BenchEnvironment, maintenanceWork
 
 /**
  * A second GraphQL client for latency figures: node:http with one kept-alive socket and the document printed
- * once. ApiClient (fetch) spends ~1–2 ms of this process's CPU per request on WHATWG streams and on printing
- * the document, which lands in the measured latency because the bench and the API share one process.
+ * once. ApiClient (fetch) spent 0.8–2.5 ms more of this process's CPU per search request (2.0–4.1 ms per
+ * ingest) on WHATWG streams and, until it cached it, on printing the document, which lands in the measured latency because the bench and the API share one process.
  */
 export class KeepAliveGraphqlClient {
   readonly #agent: http.Agent;

@@ -211,9 +211,15 @@ async function benchGraphqlSearch(bench: BenchEnvironment, tenant: LoadedTenant,
   const client = new ApiClient(bench.server.url, tenant.adminKey);
   const keepAlive = new KeepAliveGraphqlClient(bench.server.url, tenant.adminKey);
   const gql: Record<string, Cell>[] = [];
+  const searchVariables = (query: Float32Array, filter: Partial<AnnFilter>) => ({
+    input: {
+      query: { embedding: { modelId: BENCH_STUDENT_ID, embedding: embeddingToBase64(query) } }, topK: 20, candidatePool: 200, rerank: false,
+      galleryIds: filter.galleryIds ? [...filter.galleryIds] : null, capturedAfter: filter.capturedAfter?.toISOString() ?? null, capturedBefore: filter.capturedBefore?.toISOString() ?? null,
+    },
+  });
   // Warm-up, not recorded: the first requests of a process pay for compiling the request path.
   for (const query of queries.slice(0, 5)) {
-    const variables = { input: { query: { embedding: { modelId: BENCH_STUDENT_ID, embedding: embeddingToBase64(query) } }, topK: 20, candidatePool: 200, rerank: false } };
+    const variables = searchVariables(query, {});
     await retryReset(() => client.graphql(SearchPersonDocument, variables));
     await keepAlive.graphql(SearchPersonDocument, variables);
   }
@@ -226,12 +232,7 @@ async function benchGraphqlSearch(bench: BenchEnvironment, tenant: LoadedTenant,
     const totalMs: number[] = [];
     const plans = new Set<string>();
     for (const query of queries) {
-      const variables = {
-        input: {
-          query: { embedding: { modelId: BENCH_STUDENT_ID, embedding: embeddingToBase64(query) } }, topK: 20, candidatePool: 200, rerank: false,
-          galleryIds: filter.galleryIds ? [...filter.galleryIds] : null, capturedAfter: filter.capturedAfter?.toISOString() ?? null, capturedBefore: filter.capturedBefore?.toISOString() ?? null,
-        },
-      };
+      const variables = searchVariables(query, filter);
       const { ms: elapsed, value } = await timed(() => retryReset(() => client.graphql(SearchPersonDocument, variables)));
       ms.push(elapsed);
       keepAliveMs.push((await timed(() => keepAlive.graphql(SearchPersonDocument, variables))).ms);

@@ -71,9 +71,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     throw error;
   }
 
-  // errorFormat 'minimal': Prisma's other formats capture a stack trace (new Error()) on every query to
-  // point pretty errors at the calling line: ~0.3 ms of CPU per statement here, and the project maps
-  // database errors to its own codes anyway.
+  // errorFormat 'minimal': Prisma's other formats build a call site (new Error()) for every query to
+  // point pretty errors at the calling line; profiled in the API, 463 ms per 1,800 searches (~0.26 ms
+  // each; docs/scale-out.md). The project maps database errors to its own codes anyway.
   const prisma = new PrismaClient({ adapter: opened.adapter, transactionOptions: DEFAULT_TRANSACTION_OPTIONS, errorFormat: 'minimal' });
   const database: Database = {
     kind: opened.kind,

@@ -50,6 +50,7 @@ describe('stage-1 plan choice', () => {
     expect(hasNarrowingFilter(none)).toBe(false);
     expect(hasNarrowingFilter({ ...none, galleryIds: ['g'] })).toBe(true);
     expect(hasNarrowingFilter({ ...none, capturedAfter: new Date(0) })).toBe(true);
+    expect(hasNarrowingFilter({ ...none, capturedBefore: new Date(0) })).toBe(true);
     const oneGallery = { ...none, galleryIds: ['g'] };
     expect(hasTimeWindow(oneGallery)).toBe(false);
     expect(hasTimeWindow(none)).toBe(false);

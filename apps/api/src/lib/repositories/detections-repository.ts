@@ -296,9 +296,10 @@ export interface AnnResult {
 /**
  * Stage 1 of search: the `limit` nearest student vectors by cosine distance.
  * Few admitted rows, a gallery/time filter admitting a small share of the index, or a tenant too
- * small a share of it for HNSW to fill the pool ⇒ exact scan (faster than HNSW there, and exact). Otherwise HNSW with iterative scan at the pool's breadth,
- * set for this transaction only (here, or beforehand by withTenant: `presetSettings`); if it comes back short of the pool (the filter starved it),
- * the exact scan runs instead, so a search never returns fewer candidates than exist.
+ * small a share of it for HNSW to fill the pool ⇒ exact scan (faster than HNSW there, and exact).
+ * Otherwise HNSW with iterative scan at the pool's breadth, set for this transaction only (here, or
+ * beforehand by withTenant: `presetSettings`); if it comes back short of the pool (the filter starved
+ * it), the exact scan runs instead, so a search never returns fewer candidates than exist.
  */
 export async function nearestStudentNeighbours(
   tx: DatabaseTransaction,

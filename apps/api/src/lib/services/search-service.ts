@@ -12,6 +12,7 @@
 import type { DatabaseTransaction, Detection } from '@person-search/db';
 import { cosineSimilarity, type RgbImage } from '@person-search/model';
 import type { BoxValue, DetectionParent, GalleryParent, ImageParent } from '@person-search/schema';
+import { createKeyCache } from '../auth/key-cache.js';
 import { galleriesInScope, requireKey, type Principal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
 import { checkCaptureWindow } from './capture-window.js';
@@ -85,10 +86,11 @@ const SEARCH_TRANSACTION_BASE_MS = 10_000;
 
 /**
  * How long the plan a count chose for a search without a time window (a tenant, or a gallery set)
- * is reused instead of counting again: the count walks the index up to the cap (10 % of the index,
- * up to 250k entries: ~20 ms at 1M rows/tenant) in two round trips. Stale for at most this long
- * after the rows change, and then only slower or, for a tenant that shrank, answered by HNSW where
- * the exact scan would have (a short pool is still redone exactly).
+ * is reused instead of counting again: the count walks the index up to the cap (2 % of the index
+ * for the tenant alone, 10 % under a gallery filter; at most 250k entries: ~20 ms at 1M rows/tenant)
+ * in two round trips. Stale for at most this long after the rows change, and then only slower or,
+ * for a tenant that shrank, answered by HNSW where the exact scan would have (a short pool is still
+ * redone exactly).
  */
 const PLAN_MEMORY_MS = 60_000;
 const PLAN_MEMORY_KEYS = 10_000;
@@ -96,25 +98,11 @@ const PLAN_MEMORY_KEYS = 10_000;
 export function createSearchService(deps: ServiceDeps) {
   const { db, config, models, metrics, log } = deps;
   /**
-   * `tenant/student model/gallery set ('*': all the key's)` → the plan its last count chose and until when searches
-   * without a time window reuse it instead of counting (PLAN_MEMORY_MS). Bounded: past PLAN_MEMORY_KEYS it drops the
-   * expired entries, and all of them if none had expired (the cost is one count per key again).
+   * `tenant/student model/gallery set ('*': all the key's)` → the plan its last count chose, reused by searches
+   * without a time window for PLAN_MEMORY_MS; the least recently used key goes past PLAN_MEMORY_KEYS (the cost of a
+   * dropped key is one count again). The same bounded TTL cache as verified API keys.
    */
-  const knownPlans = new Map<string, { plan: 'exact' | 'hnsw'; until: number }>();
-  function knownPlan(key: string): 'exact' | 'hnsw' | undefined {
-    const known = knownPlans.get(key);
-    if (known && known.until > Date.now()) return known.plan;
-    knownPlans.delete(key);
-    return undefined;
-  }
-  function rememberPlan(key: string, plan: 'exact' | 'hnsw'): void {
-    const now = Date.now();
-    if (knownPlans.size >= PLAN_MEMORY_KEYS) {
-      for (const [stored, { until }] of knownPlans) if (until <= now) knownPlans.delete(stored);
-      if (knownPlans.size >= PLAN_MEMORY_KEYS) knownPlans.clear();
-    }
-    knownPlans.set(key, { plan, until: now + PLAN_MEMORY_MS });
-  }
+  const knownPlans = createKeyCache<'exact' | 'hnsw'>({ ttlMs: PLAN_MEMORY_MS, maxEntries: PLAN_MEMORY_KEYS });
 
   function checkInput(input: SearchPersonInput) {
     const topK = input.topK ?? 20;
@@ -189,8 +177,8 @@ export function createSearchService(deps: ServiceDeps) {
         };
         // The plan a count without a time window chose (for the tenant, or a gallery set) is reused for a while.
         const planKey = hasTimeWindow(filter) ? null : `${tenantId}/${student.manifest.id}/${galleryIds ? [...galleryIds].sort().join(',') : '*'}`;
-        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, filter, candidatePool, { presetSettings: true, knownPlan: planKey === null ? undefined : knownPlan(planKey) });
-        if (planKey !== null && ann.admittedRows !== null) rememberPlan(planKey, ann.plan === 'exact' ? 'exact' : 'hnsw');
+        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, filter, candidatePool, { presetSettings: true, knownPlan: planKey === null ? undefined : knownPlans.get(planKey) });
+        if (planKey !== null && ann.admittedRows !== null) knownPlans.set(planKey, ann.plan === 'exact' ? 'exact' : 'hnsw');
         const { candidates } = ann;
         const annDone = performance.now();
 
