@@ -36,7 +36,9 @@ describe.each(backends)('schema.prisma vs the migrated database on $name', (back
         SELECT c.table_name, c.column_name, c.data_type, c.udt_name, c.is_nullable
         FROM information_schema.columns c
         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+        JOIN pg_class r ON r.oid = format('%I.%I', c.table_schema, c.table_name)::regclass
         WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> '_prisma_migrations'
+          AND NOT r.relispartition -- a partition (detections_shared, an isolated tenant's) is storage of its parent
         ORDER BY c.table_name, c.ordinal_position`,
     );
     const tables = new Map<string, DeclaredColumn[]>();

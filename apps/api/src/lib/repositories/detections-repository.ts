@@ -272,11 +272,13 @@ export function filteredRowCountSql(tenantId: string, filter: AnnFilter, cap: nu
 }
 
 /**
- * The HNSW index's row estimate (all tenants' detections; `pg_class` is not row-secured, and a
- * tenant never sees the number). 0 when the table was never analysed.
+ * The row estimate of the partition holding the tenant's detections, i.e. of the HNSW graph its
+ * search walks: every tenant's rows in the shared partition, or its own once isolated
+ * (`detections_partition_of`; `pg_class` is not row-secured, and a tenant never sees the number).
+ * 0 when the partition was never analysed.
  */
-export function indexRowsEstimateSql(): Prisma.Sql {
-  return Prisma.sql`SELECT GREATEST(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = 'detections'::regclass`;
+export function indexRowsEstimateSql(tenantId: string): Prisma.Sql {
+  return Prisma.sql`SELECT GREATEST(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = detections_partition_of(${tenantId}::uuid)`;
 }
 
 /** HNSW search breadth for this transaction: pgvector's ef_search must be at least the LIMIT to return it. */
@@ -315,7 +317,7 @@ export async function nearestStudentNeighbours(
   if (options.knownPlan && !hasTimeWindow(filter)) {
     plan = options.knownPlan;
   } else {
-    const indexRows = (await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql()))[0]?.rows ?? 0;
+    const indexRows = (await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql(tenantId)))[0]?.rows ?? 0;
     const cap = admittedRowCountCap(indexRows, { narrowed: hasNarrowingFilter(filter), limit }, options);
     [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, cap));
     ({ plan } = chooseAnnPlan({ limit, admittedRows, cap }));
