@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, MigrationError, type Database } from '../src/index';
 import { backends, reportBackends, type TestDatabase } from './support/backends';
 import { copyOfMigrations, migrationNames, migrationsDir } from './support/migrations-folder';
+import { registerModel, seedTenant } from './support/seed';
 
 interface HistoryRow {
   id: string;
@@ -163,5 +164,59 @@ describe.each(backends)('migrations on $name', (backend) => {
     await database.close();
     await expect(testDatabase.open({ migrationsDir: dir })).rejects.toThrow(new RegExp(`migration ${first} was modified`));
     database = await testDatabase.open({ migrate: false });
+  });
+});
+
+const PARTITIONING = '20261203150000_detections_by_tenant';
+
+describe.each(backends)('partitioning detections by tenant on $name, over existing rows', (backend) => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+  let scratch: string;
+
+  beforeAll(async () => {
+    testDatabase = await backend.createDatabase();
+    // The schema as it was before the migration, with rows and a student model's HNSW index in it.
+    scratch = await copyOfMigrations();
+    const names = await migrationNames(scratch);
+    for (const name of names.filter((name) => name >= PARTITIONING)) await rm(path.join(scratch, name), { recursive: true });
+    database = await testDatabase.open({ migrationsDir: scratch });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.drop();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('keeps every row, adopts the HNSW graph without rebuilding it, and keeps RLS, grants and cascades on the parent', async () => {
+    const indexName = await registerModel(database, 'upgrade-student', 'student', 4);
+    const a = await seedTenant(database, 'upgrade-a', 'upgrade-student', [1, 0, 0, 0]);
+    const b = await seedTenant(database, 'upgrade-b', 'upgrade-student', [0, 1, 0, 0]);
+    const indexOid = async (name: string) => (await database.asSystem((tx) => tx.$queryRaw<{ oid: number }[]>`SELECT ${name}::regclass::oid::int AS oid`))[0]!.oid;
+    const graphBefore = await indexOid(indexName);
+
+    expect(await migrate(database, { migrationsDir })).toEqual({ applied: [PARTITIONING] });
+
+    const [kinds] = await database.asSystem((tx) => tx.$queryRaw<{ parent: string; shared: boolean }[]>`
+      SELECT (SELECT relkind::text FROM pg_class WHERE oid = 'detections'::regclass) AS parent,
+             (SELECT relispartition FROM pg_class WHERE oid = 'detections_shared'::regclass) AS shared`);
+    expect(kinds).toEqual({ parent: 'p', shared: true });
+    // The same index (same relation, so the same graph) now serves the shared partition under the parent's index.
+    const [adopted] = await database.asSystem((tx) => tx.$queryRaw<{ child: string; parent: string }[]>`
+      SELECT inhrelid::regclass::text AS child, inhparent::regclass::text AS parent FROM pg_inherits WHERE inhrelid = ${graphBefore}::oid`);
+    expect(adopted).toEqual({ child: `dshared_${indexName.slice('detections_'.length)}`, parent: indexName });
+    // Rows, tenancy and the application role's access.
+    expect(await database.asSystem((tx) => tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM detections ORDER BY id`)).toEqual(
+      [{ id: a.detectionId }, { id: b.detectionId }].sort((x, y) => x.id.localeCompare(y.id)),
+    );
+    expect(await database.withTenant(a.tenantId, (tx) => tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM detections`)).toEqual([{ id: a.detectionId }]);
+    await expect(database.withTenant(a.tenantId, (tx) => tx.$queryRaw`SELECT count(*) FROM detections_shared`)).rejects.toThrow(/permission denied/);
+    // Foreign keys hold through the parent: deleting a gallery still removes its detections.
+    await database.asSystem((tx) => tx.gallery.delete({ where: { tenantId_id: { tenantId: a.tenantId, id: a.galleryId } } }));
+    expect(await database.asSystem((tx) => tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM detections`)).toEqual([{ id: b.detectionId }]);
+    // Registering a new student model after the migration indexes every partition.
+    const next = await registerModel(database, 'upgrade-student-2', 'student', 8);
+    const children = await database.asSystem((tx) => tx.$queryRaw<{ child: string }[]>`SELECT inhrelid::regclass::text AS child FROM pg_inherits WHERE inhparent = ${next}::regclass`);
+    expect(children).toHaveLength(1);
   });
 });
