@@ -1,6 +1,7 @@
 // Ingest and teacher-worker parts of `npm run bench:search`: ingestFrame
-// through GraphQL with 1, 4 and 16 concurrent clients against the same inserts
-// made directly (repository statements, no HTTP/GraphQL/validation) at the same
+// through GraphQL with 1, 4 and 16 concurrent clients against the same insert
+// made directly (the repository statement ingestFrame runs, in a tenant
+// transaction on the driver: no HTTP/GraphQL/validation) at the same
 // concurrency, with a row-count check; and the teacher worker's crops/s against
 // the same frames decoded and embedded in-process (model only); and teacher
 // vectors stored as halfvec against float32.
@@ -15,8 +16,7 @@ import sharp from 'sharp';
 import { repoRoot } from '../src/lib/config.js';
 import { ApiClient } from '../src/lib/demo/api-client.js';
 import { readMotDataset } from '../src/lib/evaluation/person-search-datasets.js';
-import { insertDetections } from '../src/lib/repositories/detections-repository.js';
-import { insertImage } from '../src/lib/repositories/images-repository.js';
+import { insertFrame } from '../src/lib/repositories/images-repository.js';
 import { BENCH_STUDENT_ID, clusteredVector, DIMENSION, KeepAliveGraphqlClient, loadTenant, random, retryReset, startBenchApi } from './search-bench-data.js';
 import type { Cell, Section } from './results-report.js';
 
@@ -101,13 +101,15 @@ export async function benchIngest(backend: 'pglite' | 'postgres', adminUrl: stri
         await keepAlive.graphql(IngestFrameDocument, variables('api-http', frame));
       });
       keepAlive.close();
+      // The baseline: the statement ingestFrame runs, in a tenant transaction on the driver as the API's is.
       const direct = await concurrently(frames, clients, async (frame) => {
-        await bench.app.db.withTenant(tenant.tenantId, async (tx) => {
-          const image = await insertImage(tx, tenant.tenantId, {
+        await bench.app.db.withTenantRaw(tenant.tenantId, async (sql) => {
+          const image = {
             id: crypto.randomUUID(), galleryId: tenant.galleries[0]!, deviceId: null, idempotencyKey: `direct-${clients}-${frame}`, blobSha256: blobId,
             contentType: 'image/jpeg', width: 640, height: 480, bytes: jpeg.length, capturedAt: capturedAt(frame),
-          });
-          await insertDetections(tx, tenant.tenantId, image, BENCH_STUDENT_ID, detections(frame).map((d) => ({ ...d, id: crypto.randomUUID() })));
+          };
+          const outcome = await insertFrame(sql, tenant.tenantId, image, BENCH_STUDENT_ID, detections(frame).map((d) => ({ ...d, id: crypto.randomUUID() })));
+          if (!outcome.inserted) throw new Error(`direct insert ${frame} did not insert`);
         });
       });
       expected += 3 * frames * PER_FRAME;

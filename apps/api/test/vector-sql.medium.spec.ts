@@ -260,7 +260,7 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
   }, 120_000);
 
   it('sends a gallery/time filter admitting a small share of the index to the exact scan, and a wider one to HNSW at the pool’s breadth', async () => {
-    // Scaled-down thresholds (the defaults are 10k rows unfiltered, 10 % of the index filtered): at 1M rows/tenant a
+    // Scaled-down thresholds (the defaults are 10k rows unfiltered, 15 % of the index filtered): at 1M rows/tenant a
     // 10 % filter took HNSW to min recall 0.35 with a full pool, so the retry never fired (docs/scale-out.md).
     const options: AnnPlanOptions = { exactMaxRows: 500, exactMaxFilteredShare: 0.5 };
     const byName = new Map(filters().map((selected) => [selected.name, selected]));

@@ -2,7 +2,7 @@
 // delete tenant B's rows, even when it names B's ids; with no tenant set the
 // application role sees nothing; system work sees everything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPLICATION_ROLE, type Database, type DatabaseTransaction } from '../src/index';
+import { APPLICATION_ROLE, Prisma, TransactionTimeoutError, type Database, type DatabaseTransaction, type SqlClient } from '../src/index';
 import { backends, reportBackends, type TestDatabase } from './support/backends';
 import { registerModel, seedTenant, type SeededTenant } from './support/seed';
 
@@ -152,6 +152,61 @@ describe.each(backends)('row-level security on $name', (backend) => {
 
   it('rejects a tenant id that is not a uuid before touching the database', async () => {
     await expect(database.withTenant("x' OR true --", visibleCounts)).rejects.toThrow(/tenant id must be a uuid/);
+  });
+
+  describe('withTenantRaw (the driver directly)', () => {
+    /** Rows of every tenant-owned table the raw client sees. */
+    const rawCounts = async (sql: SqlClient) => {
+      const [row] = await sql.$queryRaw<Record<keyof typeof ONE_EACH, number>[]>`
+        SELECT (SELECT count(*)::int FROM tenants) AS tenants, (SELECT count(*)::int FROM api_keys) AS "apiKeys",
+               (SELECT count(*)::int FROM galleries) AS galleries, (SELECT count(*)::int FROM devices) AS devices,
+               (SELECT count(*)::int FROM images) AS images, (SELECT count(*)::int FROM detections) AS detections,
+               (SELECT count(*)::int FROM audit_log) AS "auditLog"`;
+      return row;
+    };
+
+    it('runs as the application role with the tenant and the extra settings set, for the transaction only', async () => {
+      const [inside] = await database.withTenantRaw(a.tenantId, (sql) =>
+        sql.$queryRaw<{ role: string; tenant: string; ef: string }[]>`SELECT current_user AS role, current_setting('app.tenant_id') AS tenant, current_setting('hnsw.ef_search') AS ef`,
+      { settings: { 'hnsw.ef_search': '77' } });
+      expect(inside).toEqual({ role: APPLICATION_ROLE, tenant: a.tenantId, ef: '77' });
+      const [after] = await database.prisma.$queryRaw<{ role: string; tenant: string | null }[]>`SELECT current_user AS role, current_setting('app.tenant_id', true) AS tenant`;
+      expect(after?.role).not.toBe(APPLICATION_ROLE);
+      expect(after?.tenant ?? '').toBe('');
+      await expect(database.withTenantRaw(a.tenantId, async () => 1, { settings: { 'app.tenant_id': b.tenantId } })).rejects.toThrow(/belongs to the tenant scope/);
+      await expect(database.withTenantRaw("x' OR true --", rawCounts)).rejects.toThrow(/tenant id must be a uuid/);
+    });
+
+    it("shows a tenant only its own rows, and cannot change or write B's", async () => {
+      expect(await database.withTenantRaw(a.tenantId, rawCounts)).toEqual(ONE_EACH);
+      const concurrent = await Promise.all([a, b, a, b].map((tenant) => database.withTenantRaw(tenant.tenantId, (sql) => sql.$queryRaw<{ tenant_id: string }[]>`SELECT tenant_id::text FROM galleries`)));
+      expect(concurrent).toEqual([a, b, a, b].map((tenant) => [{ tenant_id: tenant.tenantId }]));
+      expect(await database.withTenantRaw(a.tenantId, (sql) => sql.$executeRaw`UPDATE detections SET score = 0 WHERE id = ${b.detectionId}::uuid`)).toBe(0);
+      await expect(database.withTenantRaw(a.tenantId, (sql) => sql.$executeRaw`INSERT INTO galleries (tenant_id, name) VALUES (${b.tenantId}::uuid, 'planted')`)).rejects.toThrow(/row-level security/);
+      expect(await database.asSystem((tx) => tx.gallery.count({ where: { name: 'planted' } }))).toBe(0);
+    });
+
+    it('commits when the work resolves and rolls back when it throws or outlasts its timeout', async () => {
+      const rename = (name: string) => Prisma.sql`UPDATE galleries SET name = ${name} WHERE id = ${a.galleryId}::uuid`;
+      const nameOfA = async () => (await database.asSystem((tx) => tx.gallery.findFirstOrThrow({ where: { id: a.galleryId } }))).name;
+      await expect(database.withTenantRaw(a.tenantId, async (sql) => {
+        await sql.$executeRaw(rename('renamed then thrown'));
+        throw new Error('work failed');
+      })).rejects.toThrow('work failed');
+      expect(await nameOfA()).toBe('alpha entrance');
+      await expect(database.withTenantRaw(a.tenantId, async (sql) => {
+        await sql.$executeRaw(rename('renamed too late'));
+        await new Promise((resolve) => setTimeout(resolve, 120));
+      }, { timeout: 50 })).rejects.toThrow(TransactionTimeoutError);
+      expect(await nameOfA()).toBe('alpha entrance');
+      // A statement after the deadline is not sent.
+      await expect(database.withTenantRaw(a.tenantId, async (sql) => {
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        await sql.$executeRaw(rename('sent after the deadline'));
+      }, { timeout: 50 })).rejects.toThrow(/timed out after 50 ms/);
+      expect(await nameOfA()).toBe('alpha entrance');
+      expect(await database.withTenantRaw(a.tenantId, (sql) => sql.$executeRaw(rename('alpha entrance')))).toBe(1);
+    });
   });
 
   it("deletes a gallery's images and detections with it", async () => {

@@ -51,7 +51,7 @@ export function isAppError(error: unknown): error is AppError {
 const UNAVAILABLE_SQLSTATES = /^(08|57P0[1-3]|53300)/;
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 const UNAVAILABLE_DRIVER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
-const UNAVAILABLE_MESSAGES = /ECONNREFUSED|ECONNRESET|Connection terminated|Can't reach database server|connection (is )?closed|timed out fetching a new connection/i;
+const UNAVAILABLE_MESSAGES = /ECONNREFUSED|ECONNRESET|Connection terminated|Can't reach database server|connection (is )?closed|timed out fetching a new connection|no database connection free within/i;
 
 /** The driver's error behind Prisma's wrappers (`meta.driverAdapterError.cause`), if any. */
 function driverCause(error: unknown): { code?: string; kind?: string } | undefined {

@@ -25,26 +25,35 @@ export const APPLICATION_ROLE = 'person_search_app';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * The settings that scope a unit of work to `tenantId` (the application role, then app.tenant_id),
+ * followed by the caller's `settings`; refuses a malformed id or a caller setting of the scope's own.
+ */
+export function tenantScopeSettings(tenantId: string, settings: Readonly<Record<string, string>> = {}): [string, string][] {
+  // Checked here so a malformed id fails loudly instead of as a cast error inside every policy.
+  if (!UUID_PATTERN.test(tenantId)) throw new Error(`withTenant: tenant id must be a uuid, got ${JSON.stringify(tenantId)}`);
+  const extra = Object.entries(settings);
+  const reserved = extra.find(([name]) => SCOPE_SETTINGS.has(name.toLowerCase()));
+  if (reserved) throw new Error(`withTenant: setting ${JSON.stringify(reserved[0])} belongs to the tenant scope`);
+  return [['role', APPLICATION_ROLE], ['app.tenant_id', tenantId], ...extra];
+}
+
 export async function runAsTenant<T>(
   prisma: PrismaClient,
   tenantId: string,
   work: (tx: DatabaseTransaction) => Promise<T>,
   options?: TransactionOptions,
 ): Promise<T> {
-  // Checked here so a malformed id fails loudly instead of as a cast error inside every policy.
-  if (!UUID_PATTERN.test(tenantId)) throw new Error(`withTenant: tenant id must be a uuid, got ${JSON.stringify(tenantId)}`);
-  const { settings = {}, ...transactionOptions } = options ?? {};
-  const extra = Object.entries(settings);
-  const reserved = extra.find(([name]) => SCOPE_SETTINGS.has(name.toLowerCase()));
-  if (reserved) throw new Error(`withTenant: setting ${JSON.stringify(reserved[0])} belongs to the tenant scope`);
+  const { settings, ...transactionOptions } = options ?? {};
+  const scope = tenantScopeSettings(tenantId, settings);
   // Names and values are bind parameters of set_config, never SQL text.
-  const extraSql = extra.length === 0 ? Prisma.empty : Prisma.sql`, ${Prisma.join(extra.map(([name, value]) => Prisma.sql`set_config(${name}, ${value}, true)`))}`;
+  const assignments = Prisma.join(scope.map(([name, value]) => Prisma.sql`set_config(${name}, ${value}, true)`));
   return prisma.$transaction(async (tx) => {
     // Every setting is transaction-local (is_local = true): it ends with the
     // transaction, so a pooled connection never carries one tenant into the next.
     // Switching role matters on PGlite (a superuser bypasses RLS) and on Postgres
     // (the owner bypasses RLS).
-    await tx.$queryRaw`SELECT set_config('role', ${APPLICATION_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)${extraSql}`;
+    await tx.$queryRaw`SELECT ${assignments}`;
     return work(tx);
   }, transactionOptions);
 }

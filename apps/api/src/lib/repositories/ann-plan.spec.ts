@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { admittedRowCountCap, chooseAnnPlan, EXACT_SCAN_MAX_FILTERED_ROWS, EXACT_SCAN_MAX_ROWS, hasNarrowingFilter, hasTimeWindow } from './detections-repository.js';
 
 describe('stage-1 plan choice', () => {
-  it('counts a gallery/time filter up to 10 % of the index (at least 10k, at most 250k)', () => {
+  it('counts a gallery/time filter up to 15 % of the index (at least 10k, at most 250k)', () => {
     const filtered = { narrowed: true, limit: 200 };
-    expect(admittedRowCountCap(2_000_000, filtered)).toBe(200_000);
-    expect(admittedRowCountCap(200_000, filtered)).toBe(20_000);
+    expect(admittedRowCountCap(1_000_000, filtered)).toBe(150_000);
+    expect(admittedRowCountCap(2_000_000, filtered)).toBe(EXACT_SCAN_MAX_FILTERED_ROWS);
+    expect(admittedRowCountCap(200_000, filtered)).toBe(30_000);
     expect(admittedRowCountCap(50_000, filtered)).toBe(EXACT_SCAN_MAX_ROWS);
     expect(admittedRowCountCap(20_000_000, filtered)).toBe(EXACT_SCAN_MAX_FILTERED_ROWS);
     // Never analysed (reltuples unknown): 10k.
@@ -24,7 +25,7 @@ describe('stage-1 plan choice', () => {
     expect(admittedRowCountCap(0, tenant)).toBe(EXACT_SCAN_MAX_ROWS);
     // A wider pool starves sooner, up to the filtered share; the 250k ceiling holds.
     expect(admittedRowCountCap(2_000_000, { narrowed: false, limit: 1000 })).toBe(200_000);
-    expect(admittedRowCountCap(2_000_000, { narrowed: false, limit: 5000 })).toBe(200_000);
+    expect(admittedRowCountCap(1_000_000, { narrowed: false, limit: 5000 })).toBe(150_000);
     expect(admittedRowCountCap(20_000_000, tenant)).toBe(EXACT_SCAN_MAX_FILTERED_ROWS);
   });
 
@@ -32,6 +33,11 @@ describe('stage-1 plan choice', () => {
     // 1M rows/tenant, 2 tenants: 10 days (100k rows, 5 % of the index) ⇒ exact, as measured (134 ms, recall 1.00 vs HNSW 0.35).
     const cap = admittedRowCountCap(2_000_000, { narrowed: true, limit: 200 });
     expect(chooseAnnPlan({ limit: 200, admittedRows: 100_000, cap }).plan).toBe('exact');
+    // The same tenant in a partition of its own: 10 days are 10 % of its graph ⇒ still exact (HNSW measured at min recall 0.50 there).
+    const ownCap = admittedRowCountCap(1_000_000, { narrowed: true, limit: 200 });
+    expect(chooseAnnPlan({ limit: 200, admittedRows: 100_001, cap: ownCap }).plan).toBe('exact');
+    // One gallery there (333k rows, 33 %) ⇒ HNSW (min recall 0.90 in 16 ms against 504 ms exact).
+    expect(chooseAnnPlan({ limit: 200, admittedRows: ownCap + 1, cap: ownCap }).plan).toBe('hnsw');
     expect(chooseAnnPlan({ limit: 200, admittedRows: cap, cap }).plan).toBe('exact');
     expect(chooseAnnPlan({ limit: 200, admittedRows: 10_000, cap: 10_000 }).plan).toBe('exact');
   });

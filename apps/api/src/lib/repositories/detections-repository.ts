@@ -4,7 +4,7 @@
 // (register_embedding_model), so the planner can use it. D is an integer from
 // the models table, inlined with Prisma.raw (a typmod cannot be a parameter).
 // The SQL of each vector query is snapshotted in test/sql-snapshots.
-import { Prisma, toVectorSql, vectorType, type DatabaseTransaction, type Detection } from '@person-search/db';
+import { Prisma, toVectorSql, vectorType, type DatabaseTransaction, type Detection, type SqlClient } from '@person-search/db';
 import type { BoxValue } from '@person-search/schema';
 
 export interface NewDetection {
@@ -34,12 +34,19 @@ export async function insertDetections(
          AS d(id, x1, y1, x2, y2, score, embedding)`;
 }
 
-export function findDetection(tx: DatabaseTransaction, tenantId: string, id: string): Promise<Detection | null> {
-  return tx.detection.findUnique({ where: { tenantId_id: { tenantId, id } } });
+/** Every column of a detection row but the vectors, under its Prisma field name: raw reads return what `tx.detection` would. */
+const DETECTION_COLUMNS = Prisma.raw(`tenant_id AS "tenantId", id, image_id AS "imageId", gallery_id AS "galleryId", captured_at AS "capturedAt",
+  x1, y1, x2, y2, score, student_model_id AS "studentModelId", teacher_model_id AS "teacherModelId", teacher_status::text AS "teacherStatus",
+  teacher_attempts AS "teacherAttempts", teacher_last_error AS "teacherLastError", teacher_next_attempt_at AS "teacherNextAttemptAt", created_at AS "createdAt"`);
+
+/** Raw SQL, so search and ingest transactions on the driver can use it; the same row as `tx.detection.findUnique`. */
+export async function findDetection(tx: SqlClient, tenantId: string, id: string): Promise<Detection | null> {
+  const [row] = await tx.$queryRaw<Detection[]>`SELECT ${DETECTION_COLUMNS} FROM detections WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid`;
+  return row ?? null;
 }
 
-export function findDetections(tx: DatabaseTransaction, tenantId: string, ids: readonly string[]): Promise<Detection[]> {
-  return tx.detection.findMany({ where: { tenantId, id: { in: [...ids] } } });
+export function findDetections(tx: SqlClient, tenantId: string, ids: readonly string[]): Promise<Detection[]> {
+  return tx.$queryRaw<Detection[]>`SELECT ${DETECTION_COLUMNS} FROM detections WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${[...ids]}::uuid[])`;
 }
 
 /** A search hit's detection with its image and gallery: every column a hit's fields show. */
@@ -67,7 +74,7 @@ export interface DetectionWithFrameRow {
  * Detections with their image and gallery in one statement (Prisma's `include` sends three, and
  * every statement inside a search's transaction is a round trip on its critical path).
  */
-export function findDetectionsWithFrames(tx: DatabaseTransaction, tenantId: string, ids: readonly string[]): Promise<DetectionWithFrameRow[]> {
+export function findDetectionsWithFrames(tx: SqlClient, tenantId: string, ids: readonly string[]): Promise<DetectionWithFrameRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return tx.$queryRaw<DetectionWithFrameRow[]>`
     SELECT d.id::text AS "id", d.image_id::text AS "imageId", d.gallery_id::text AS "galleryId", d.captured_at AS "capturedAt",
@@ -81,11 +88,14 @@ export function findDetectionsWithFrames(tx: DatabaseTransaction, tenantId: stri
     WHERE d.tenant_id = ${tenantId}::uuid AND d.id = ANY(${[...ids]}::uuid[])`;
 }
 
-export function detectionsOfImages(tx: DatabaseTransaction, tenantId: string, imageIds: readonly string[]): Promise<Detection[]> {
-  return tx.detection.findMany({ where: { tenantId, imageId: { in: [...imageIds] } }, orderBy: [{ score: 'desc' }, { id: 'asc' }] });
+export function detectionsOfImages(tx: SqlClient, tenantId: string, imageIds: readonly string[]): Promise<Detection[]> {
+  return tx.$queryRaw<Detection[]>`
+    SELECT ${DETECTION_COLUMNS} FROM detections
+    WHERE tenant_id = ${tenantId}::uuid AND image_id = ANY(${[...imageIds]}::uuid[])
+    ORDER BY score DESC, id`;
 }
 
-export async function studentEmbeddingOf(tx: DatabaseTransaction, tenantId: string, id: string): Promise<string | null> {
+export async function studentEmbeddingOf(tx: SqlClient, tenantId: string, id: string): Promise<string | null> {
   const rows = await tx.$queryRaw<{ embedding: string | null }[]>`
     SELECT student_embedding::text AS embedding FROM detections WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid`;
   return rows[0]?.embedding ?? null;
@@ -116,13 +126,17 @@ export const EXACT_SCAN_MAX_ROWS = 10_000;
 
 /**
  * Under a gallery or time filter, the exact scan also runs while the filter admits at most this
- * share of the rows the HNSW index holds (all tenants', estimated by `pg_class.reltuples`), up to
- * EXACT_SCAN_MAX_FILTERED_ROWS. Measured at 1M rows/tenant (2 tenants, docs/scale-out.md): a 10-day
- * filter (100k rows, 5 % of the index) took HNSW 110 ms with min recall@20 0.35 where the exact scan
- * took 134 ms with recall 1.00; one gallery (333k rows, 17 %) kept HNSW at min recall 0.90 in 36 ms
- * where exact took 479 ms. The count is an index range on (tenant_id, gallery_id, captured_at).
+ * share of the rows of the HNSW graph the tenant's search walks (its partition's: every tenant's
+ * in the shared one, its own once isolated; estimated by `pg_class.reltuples`), up to
+ * EXACT_SCAN_MAX_FILTERED_ROWS. Measured at 1M rows/tenant (docs/scale-out.md): in a shared index
+ * of 2 tenants, a 10-day filter (100k rows, 5 %) took HNSW 110 ms with min recall@20 0.35 where the
+ * exact scan took 134 ms with recall 1.00, and one gallery (333k rows, 17 %) kept HNSW at min recall
+ * 0.90 in 36 ms where exact took 479 ms; in the tenant's own partition the same 10 days (10 % of its
+ * graph) took HNSW 37 ms at min recall 0.50 (exact 278 ms, 1.00) and one gallery (33 %) 16 ms at
+ * 0.90. HNSW's recall under a filter falls below 0.9 somewhere between 10 % and 17 %: the share is
+ * 15 %. The count is an index range on (tenant_id, gallery_id, captured_at).
  */
-export const EXACT_SCAN_MAX_FILTERED_SHARE = 0.1;
+export const EXACT_SCAN_MAX_FILTERED_SHARE = 0.15;
 export const EXACT_SCAN_MAX_FILTERED_ROWS = 250_000;
 
 /**
@@ -304,7 +318,7 @@ export interface AnnResult {
  * it), the exact scan runs instead, so a search never returns fewer candidates than exist.
  */
 export async function nearestStudentNeighbours(
-  tx: DatabaseTransaction,
+  tx: SqlClient,
   tenantId: string,
   query: Float32Array,
   filter: AnnFilter,
@@ -332,7 +346,7 @@ export async function nearestStudentNeighbours(
 
 /** Teacher cosine similarity of each candidate that has a teacher vector of `modelId`. */
 export async function teacherSimilarities(
-  tx: DatabaseTransaction,
+  tx: SqlClient,
   tenantId: string,
   query: Float32Array,
   model: { id: string; dimension: number },
@@ -350,7 +364,7 @@ export async function teacherSimilarities(
 
 /** Stores teacher vectors computed for detections of this tenant (worker or on-demand in search). */
 export async function writeTeacherEmbeddings(
-  tx: DatabaseTransaction,
+  tx: SqlClient,
   tenantId: string,
   modelId: string,
   embeddings: readonly { id: string; embedding: Float32Array }[],

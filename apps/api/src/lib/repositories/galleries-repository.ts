@@ -1,5 +1,5 @@
 // SQL for galleries, and the device lookup ingest uses (device registration and credentials: devices-repository).
-import type { DatabaseTransaction, Device, Gallery } from '@person-search/db';
+import type { DatabaseTransaction, Device, Gallery, SqlClient } from '@person-search/db';
 
 export function insertGallery(tx: DatabaseTransaction, tenantId: string, gallery: { name: string; retentionDays: number | null }): Promise<Gallery> {
   return tx.gallery.create({ data: { tenantId, ...gallery } });
@@ -9,8 +9,11 @@ export function findGallery(tx: DatabaseTransaction, tenantId: string, id: strin
   return tx.gallery.findUnique({ where: { tenantId_id: { tenantId, id } } });
 }
 
-export function findGalleries(tx: DatabaseTransaction, tenantId: string, ids: readonly string[]): Promise<Gallery[]> {
-  return tx.gallery.findMany({ where: { tenantId, id: { in: [...ids] } } });
+/** Raw SQL (a search's transaction runs on the driver directly); the same rows as `tx.gallery.findMany`. */
+export function findGalleries(tx: SqlClient, tenantId: string, ids: readonly string[]): Promise<Gallery[]> {
+  return tx.$queryRaw<Gallery[]>`
+    SELECT tenant_id AS "tenantId", id, name, retention_days AS "retentionDays", created_at AS "createdAt"
+    FROM galleries WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${[...ids]}::uuid[])`;
 }
 
 export function findGalleryByName(tx: DatabaseTransaction, tenantId: string, name: string): Promise<Gallery | null> {

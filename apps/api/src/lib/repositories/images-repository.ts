@@ -1,5 +1,5 @@
 // SQL for images (ingested frames).
-import { toVectorSql, type DatabaseTransaction, type Image } from '@person-search/db';
+import { Prisma, toVectorSql, type DatabaseTransaction, type Image, type SqlClient } from '@person-search/db';
 import type { NewDetection } from './detections-repository.js';
 
 export interface NewImage {
@@ -19,12 +19,18 @@ export function insertImage(tx: DatabaseTransaction, tenantId: string, image: Ne
   return tx.image.create({ data: { tenantId, ...image } });
 }
 
-export function findImage(tx: DatabaseTransaction, tenantId: string, id: string): Promise<Image | null> {
-  return tx.image.findUnique({ where: { tenantId_id: { tenantId, id } } });
+/** Every column of an image row under its Prisma field name: raw reads return what `tx.image` would. */
+const IMAGE_COLUMNS = Prisma.raw(`tenant_id AS "tenantId", id, gallery_id AS "galleryId", device_id AS "deviceId", idempotency_key AS "idempotencyKey",
+  blob_sha256 AS "blobSha256", content_type AS "contentType", width, height, bytes, captured_at AS "capturedAt", created_at AS "createdAt"`);
+
+/** Raw SQL, so search and ingest transactions on the driver can use it; the same row as `tx.image.findUnique`. */
+export async function findImage(tx: SqlClient, tenantId: string, id: string): Promise<Image | null> {
+  const [row] = await tx.$queryRaw<Image[]>`SELECT ${IMAGE_COLUMNS} FROM images WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid`;
+  return row ?? null;
 }
 
-export function findImages(tx: DatabaseTransaction, tenantId: string, ids: readonly string[]): Promise<Image[]> {
-  return tx.image.findMany({ where: { tenantId, id: { in: [...ids] } } });
+export function findImages(tx: SqlClient, tenantId: string, ids: readonly string[]): Promise<Image[]> {
+  return tx.$queryRaw<Image[]>`SELECT ${IMAGE_COLUMNS} FROM images WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${[...ids]}::uuid[])`;
 }
 
 /**
@@ -53,8 +59,9 @@ export function listGalleryImages(
   });
 }
 
-export function findImageByIdempotencyKey(tx: DatabaseTransaction, tenantId: string, idempotencyKey: string): Promise<Image | null> {
-  return tx.image.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } } });
+export async function findImageByIdempotencyKey(tx: SqlClient, tenantId: string, idempotencyKey: string): Promise<Image | null> {
+  const [row] = await tx.$queryRaw<Image[]>`SELECT ${IMAGE_COLUMNS} FROM images WHERE tenant_id = ${tenantId}::uuid AND idempotency_key = ${idempotencyKey}`;
+  return row ?? null;
 }
 
 export async function deleteImage(tx: DatabaseTransaction, tenantId: string, id: string): Promise<void> {
@@ -92,7 +99,7 @@ export interface InsertFrameOutcome {
  * inserted by the sibling CTE (and every data-modifying CTE runs to completion, read or not).
  */
 export async function insertFrame(
-  tx: DatabaseTransaction,
+  tx: SqlClient,
   tenantId: string,
   image: NewImage,
   studentModelId: string,

@@ -1,5 +1,5 @@
 // SQL for the search audit: one append-only row per searchPerson.
-import type { DatabaseTransaction, SearchAuditEntry } from '@person-search/db';
+import type { DatabaseTransaction, SearchAuditEntry, SqlClient } from '@person-search/db';
 import { olderThan, scopedAuditPageIds, type AuditPage } from './audit-repository.js';
 
 export interface SearchAuditRecord {
@@ -13,8 +13,11 @@ export interface SearchAuditRecord {
   outcome: string;
 }
 
-export async function insertSearchAuditEntry(tx: DatabaseTransaction, tenantId: string, record: SearchAuditRecord): Promise<void> {
-  await tx.searchAuditEntry.create({ data: { tenantId, ...record } });
+/** Raw SQL: it is the last statement of a search's transaction, which runs on the driver directly. */
+export async function insertSearchAuditEntry(tx: SqlClient, tenantId: string, record: SearchAuditRecord): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO search_audit (tenant_id, actor_key_id, device_id, gallery_ids, hits, latency_ms, outcome)
+    VALUES (${tenantId}::uuid, ${record.actorKeyId}::uuid, ${record.deviceId}::uuid, ${record.galleryIds}::uuid[], ${record.hits}::int, ${record.latencyMs}::float8, ${record.outcome})`;
 }
 
 export async function listSearchAuditEntries(tx: DatabaseTransaction, tenantId: string, page: AuditPage): Promise<SearchAuditEntry[]> {

@@ -1,5 +1,5 @@
 // Frames: ingest (idempotent, one transaction of one statement), reads and deletion.
-import type { DatabaseTransaction, Detection, Image } from '@person-search/db';
+import type { Detection, Image, SqlClient } from '@person-search/db';
 import type { DetectionParent, GalleryParent, ImageParent } from '@person-search/schema';
 import { canUseGallery, requireGallery, requireKey, type KeyPrincipal, type Principal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
@@ -55,7 +55,7 @@ export interface ImagePage {
 }
 
 export function createFrameService({ db, blobs, models, config, log, onTeacherWork }: ServiceDeps) {
-  async function existingResult(tx: DatabaseTransaction, tenantId: string, image: Image, actor: KeyPrincipal, galleryId: string): Promise<IngestResult> {
+  async function existingResult(tx: SqlClient, tenantId: string, image: Image, actor: KeyPrincipal, galleryId: string): Promise<IngestResult> {
     // Idempotency keys are tenant-wide: a key first used for another gallery is
     // refused without naming that gallery (nor answering with its frame).
     if (image.galleryId !== galleryId || !canUseGallery(actor, image.galleryId)) {
@@ -93,7 +93,8 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
       };
       // One transaction, one statement: the unique (tenant, idempotency key) index answers a retry,
       // and the response is built from the input (nothing read back).
-      const result = await db.withTenant(tenantId, async (tx): Promise<IngestResult> => {
+      // On the driver directly (withTenantRaw): the ingest path's statements are its critical path.
+      const result = await db.withTenantRaw(tenantId, async (tx): Promise<IngestResult> => {
         const outcome = await insertFrame(tx, tenantId, image, student.manifest.id, detections);
         if (!outcome.galleryFound) throw notFound('gallery');
         if (!outcome.deviceFound) throw badInput('input.deviceId', 'no such device');

@@ -4,7 +4,7 @@
 // overlaps its box); failing that, the crop itself (see cropQuery).
 import { boxArea, iou, type RgbImage, type Student } from '@person-search/model';
 import { decodeImage } from '@person-search/model/node';
-import { fromVectorSql, type DatabaseTransaction } from '@person-search/db';
+import { fromVectorSql, type SqlClient } from '@person-search/db';
 import type { BoxValue } from '@person-search/schema';
 import type { KeyPrincipal } from '../auth/principal.js';
 import { badInput, notFound } from '../errors.js';
@@ -37,7 +37,7 @@ const MIN_BOX_MATCH_IOU = 0.3;
  */
 export async function resolvePersonQuery(
   deps: ServiceDeps,
-  tx: DatabaseTransaction,
+  tx: SqlClient,
   actor: KeyPrincipal,
   query: PersonQueryInput,
   photo: ResolvedQuery | null = null,
