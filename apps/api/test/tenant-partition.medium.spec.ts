@@ -151,6 +151,7 @@ describe.each(backends())('tenant partitions (%s)', (backend) => {
   it('is idempotent and refuses an unknown tenant', async () => {
     expect(await isolateTenantDetections(server.app.db, a.tenantId)).toEqual({ partition: partitionOfA(), isolated: true, rows: FRAMES * PER_FRAME, moved: false });
     await expect(isolateTenantDetections(server.app.db, '00000000-0000-4000-8000-000000000000')).rejects.toThrow(/no tenant/);
+    await expect(tenantPartition(server.app.db, '00000000-0000-4000-8000-000000000000')).rejects.toThrow(/no tenant/);
     await expect(isolateTenantDetections(server.app.db, 'not-a-uuid')).rejects.toThrow(/must be a uuid/);
     expect(await tenantPartition(server.app.db, b.tenantId)).toMatchObject({ partition: 'detections_shared', isolated: false });
   });

@@ -32,15 +32,17 @@ function checkTenantId(tenantId: string): void {
   if (!UUID_PATTERN.test(tenantId)) throw new Error(`tenant id must be a uuid, got ${JSON.stringify(tenantId)}`);
 }
 
-/** Where a tenant's detections are stored, and how many. */
+/** Where a tenant's detections are stored, and how many; refuses an unknown tenant. */
 export async function tenantPartition(database: Database, tenantId: string): Promise<TenantPartition> {
   checkTenantId(tenantId);
   const [row] = await database.asSystem(
-    (tx) => tx.$queryRaw<{ partition: string; rows: number }[]>`
-      SELECT detections_partition_of(${tenantId}::uuid)::text AS partition,
+    (tx) => tx.$queryRaw<{ known: boolean; partition: string; rows: number }[]>`
+      SELECT EXISTS (SELECT FROM tenants WHERE id = ${tenantId}::uuid) AS known,
+             detections_partition_of(${tenantId}::uuid)::text AS partition,
              (SELECT count(*)::int FROM detections WHERE tenant_id = ${tenantId}::uuid) AS rows`,
   );
   if (!row) throw new Error('detections_partition_of returned no row');
+  if (!row.known) throw new Error(`no tenant ${tenantId}`);
   return { partition: row.partition, isolated: row.partition !== 'detections_shared', rows: row.rows };
 }
 
