@@ -188,11 +188,20 @@ export async function dropStudentIndex(bench: BenchEnvironment): Promise<void> {
  * the build spills and slows several-fold) and up to `parallelWorkers` parallel workers (Postgres);
  * returns seconds.
  */
-export async function buildStudentIndex(bench: BenchEnvironment, maintenanceWorkMem: string, parallelWorkers: number): Promise<number> {
+export async function buildStudentIndex(bench: BenchEnvironment, maintenanceWorkMem: string, parallelWorkers: number, graph: { m?: number; efConstruction?: number } = {}): Promise<number> {
   const started = performance.now();
   await bench.app.db.asSystem(async (tx) => {
     await tx.$queryRaw`SELECT set_config('maintenance_work_mem', ${maintenanceWorkMem}, true)`;
     if (bench.backend === 'postgres') await tx.$queryRaw`SELECT set_config('max_parallel_maintenance_workers', ${String(parallelWorkers)}, true)`;
+    if (graph.m !== undefined || graph.efConstruction !== undefined) {
+      // A denser graph than register_embedding_model's pgvector defaults (m 16, ef_construction 64), under the
+      // name and definition it uses, so its CREATE INDEX IF NOT EXISTS below keeps this one.
+      const m = Math.trunc(graph.m ?? 16);
+      const efConstruction = Math.trunc(graph.efConstruction ?? 64);
+      const [{ name }] = (await tx.$queryRaw<{ name: string }[]>`SELECT format('detections_student_%s_%s_hnsw', left(replace(${BENCH_STUDENT_ID}, '-', '_'), 30), left(md5(${BENCH_STUDENT_ID}), 6)) AS name`) as [{ name: string }];
+      await tx.$executeRaw(Prisma.sql`CREATE INDEX ${Prisma.raw(`"${name}"`)} ON detections USING hnsw ((student_embedding::vector(${Prisma.raw(String(DIMENSION))})) vector_cosine_ops)
+        WITH (m = ${Prisma.raw(String(m))}, ef_construction = ${Prisma.raw(String(efConstruction))}) WHERE student_model_id = ${Prisma.raw(`'${BENCH_STUDENT_ID}'`)}`);
+    }
     await tx.$queryRaw`SELECT register_embedding_model(${BENCH_STUDENT_ID}, '1.0.0', 'student'::model_role, ${DIMENSION}::int, ${'a'.repeat(64)})::text`;
     await tx.$executeRaw`ANALYZE detections`;
   }, { timeout: 3_600_000 });
