@@ -193,16 +193,8 @@ export async function buildStudentIndex(bench: BenchEnvironment, maintenanceWork
   await bench.app.db.asSystem(async (tx) => {
     await tx.$queryRaw`SELECT set_config('maintenance_work_mem', ${maintenanceWorkMem}, true)`;
     if (bench.backend === 'postgres') await tx.$queryRaw`SELECT set_config('max_parallel_maintenance_workers', ${String(parallelWorkers)}, true)`;
-    if (graph.m !== undefined || graph.efConstruction !== undefined) {
-      // A denser graph than register_embedding_model's pgvector defaults (m 16, ef_construction 64), under the
-      // name and definition it uses, so its CREATE INDEX IF NOT EXISTS below keeps this one.
-      const m = Math.trunc(graph.m ?? 16);
-      const efConstruction = Math.trunc(graph.efConstruction ?? 64);
-      const [{ name }] = (await tx.$queryRaw<{ name: string }[]>`SELECT format('detections_student_%s_%s_hnsw', left(replace(${BENCH_STUDENT_ID}, '-', '_'), 30), left(md5(${BENCH_STUDENT_ID}), 6)) AS name`) as [{ name: string }];
-      await tx.$executeRaw(Prisma.sql`CREATE INDEX ${Prisma.raw(`"${name}"`)} ON detections USING hnsw ((student_embedding::vector(${Prisma.raw(String(DIMENSION))})) vector_cosine_ops)
-        WITH (m = ${Prisma.raw(String(m))}, ef_construction = ${Prisma.raw(String(efConstruction))}) WHERE student_model_id = ${Prisma.raw(`'${BENCH_STUDENT_ID}'`)}`);
-    }
-    await tx.$queryRaw`SELECT register_embedding_model(${BENCH_STUDENT_ID}, '1.0.0', 'student'::model_role, ${DIMENSION}::int, ${'a'.repeat(64)})::text`;
+    // The product's graph (24 / 128) unless the bench is told otherwise.
+    await tx.$queryRaw`SELECT register_embedding_model(${BENCH_STUDENT_ID}, '1.0.0', 'student'::model_role, ${DIMENSION}::int, ${'a'.repeat(64)}, ${graph.m ?? 24}::int, ${graph.efConstruction ?? 128}::int)::text`;
     await tx.$executeRaw`ANALYZE detections`;
   }, { timeout: 3_600_000 });
   return (performance.now() - started) / 1000;

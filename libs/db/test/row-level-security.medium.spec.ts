@@ -207,6 +207,12 @@ describe.each(backends)('row-level security on $name', (backend) => {
       expect(await nameOfA()).toBe('alpha entrance');
       expect(await database.withTenantRaw(a.tenantId, (sql) => sql.$executeRaw(rename('alpha entrance')))).toBe(1);
     });
+
+    it('leaves no aborted transaction on a pooled connection when the scope itself fails', async () => {
+      await expect(database.withTenantRaw(a.tenantId, rawCounts, { settings: { statement_timeout: 'soon' } })).rejects.toThrow(/statement_timeout/);
+      // The next units of work (the same pooled connection first) run normally.
+      for (let round = 0; round < 3; round++) expect(await database.withTenantRaw(b.tenantId, rawCounts)).toEqual(ONE_EACH);
+    });
   });
 
   it("deletes a gallery's images and detections with it", async () => {

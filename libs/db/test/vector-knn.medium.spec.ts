@@ -3,7 +3,7 @@
 // search in TypeScript, the tenant boundary holds, and models of different
 // dimensions share the columns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromVectorSql, toVectorSql, vectorType, type Database } from '../src/index';
+import { fromVectorSql, registerEmbeddingModel, toVectorSql, vectorType, type Database } from '../src/index';
 import { backends, reportBackends, type TestDatabase } from './support/backends';
 import { registerModel, seedTenant, type SeededTenant } from './support/seed';
 import { cosineDistance, gaussian, randomVector, seededRandom } from './support/vectors';
@@ -135,6 +135,17 @@ describe.each(backends)('vector storage and exact KNN on $name', (backend) => {
         INSERT INTO detections (tenant_id, image_id, gallery_id, captured_at, x1, y1, x2, y2, score, student_model_id, student_embedding)
         VALUES (${a.tenantId}::uuid, ${a.imageId}::uuid, ${a.galleryId}::uuid, now(), 0, 0, 1, 1, 0.5, ${STUDENT.id}, ${toVectorSql([1, 2, 3])}::vector)`),
     ).rejects.toThrow(/expected 8 dimensions, not 3/);
+  });
+
+  it('builds a student graph with m 24 / ef_construction 128 unless given others, and refuses ones pgvector would', async () => {
+    const optionsOf = async (name: string) =>
+      (await database.asSystem((tx) => tx.$queryRaw<{ options: string[] }[]>`SELECT reloptions AS options FROM pg_class WHERE oid = ${name}::regclass`))[0]!.options;
+    const indexName = await registerModel(database, STUDENT.id, 'student', STUDENT.dimension);
+    expect(await optionsOf(indexName)).toEqual(['m=24', 'ef_construction=128']);
+    const { indexName: sparse } = await registerEmbeddingModel(database, { id: 'knn-sparse', version: '1', role: 'student', dimension: 4, sha256: '0'.repeat(64), graph: { m: 8, efConstruction: 32 } });
+    expect(await optionsOf(sparse!)).toEqual(['m=8', 'ef_construction=32']);
+    await expect(registerEmbeddingModel(database, { id: 'knn-bad', version: '1', role: 'student', dimension: 4, sha256: '0'.repeat(64), graph: { m: 32, efConstruction: 40 } })).rejects.toThrow(/at least 2 × m/);
+    expect(await database.asSystem((tx) => tx.model.count({ where: { id: 'knn-bad' } }))).toBe(0);
   });
 
   it('refuses to re-register a model with another dimension, and re-registers idempotently otherwise', async () => {

@@ -59,6 +59,7 @@ export async function createApp(config: Config, options: { log?: Logger; dataDir
       studentModelId: config.studentModelId,
       teacherModelId: config.teacherModelId,
       executionProviders: config.executionProviders,
+      studentGraph: config.studentGraph,
       log,
     });
     await models.discover();

@@ -44,6 +44,9 @@ const environmentSchema = z.object({
   MAX_TOP_K: integer(200, 1, 200),
   MAX_CANDIDATE_POOL: integer(2000, 1, 2000),
   SEARCH_TEACHER_BUDGET_MS: integer(1500, 0, 60_000),
+  // The student's HNSW graph (pgvector m / ef_construction), used when its index is built.
+  HNSW_M: integer(24, 2, 100),
+  HNSW_EF_CONSTRUCTION: integer(128, 4, 1000),
   MAX_QUERY_DEPTH: integer(10, 2, 50),
   MAX_QUERY_COMPLEXITY: integer(5000, 10, 100_000),
   RATE_LIMIT_PER_MINUTE: integer(1200, 0, 1_000_000),
@@ -98,6 +101,8 @@ export interface Config {
   /** How long a looked-up API key is trusted without asking the database again (revocation in this process evicts at once). */
   apiKeyCacheMs: number;
   limits: Limits;
+  /** The student's HNSW graph options (HNSW_M, HNSW_EF_CONSTRUCTION), used when its index is built. */
+  studentGraph: { m: number; efConstruction: number };
   worker: { batchSize: number; pollMs: number; maxAttempts: number; inProcess: boolean; leaseSeconds: number };
   /** Lifetimes of enrolled devices' access and refresh tokens. */
   deviceTokens: { accessTtlSeconds: number; refreshTtlSeconds: number; maxFailuresPerAddress: number };
@@ -114,6 +119,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const env = parsed.data;
+  if (env.HNSW_EF_CONSTRUCTION < 2 * env.HNSW_M) {
+    throw new ConfigError(`invalid configuration:\n  HNSW_EF_CONSTRUCTION: must be at least 2 × HNSW_M (${2 * env.HNSW_M}), got ${env.HNSW_EF_CONSTRUCTION}`);
+  }
   return {
     port: env.PORT,
     host: env.HOST,
@@ -131,6 +139,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     urlSigningSecret: env.URL_SIGNING_SECRET,
     signedUrlTtlSeconds: env.SIGNED_URL_TTL_SECONDS,
     apiKeyCacheMs: env.API_KEY_CACHE_SECONDS * 1000,
+    studentGraph: { m: env.HNSW_M, efConstruction: env.HNSW_EF_CONSTRUCTION },
     limits: {
       bodyBytes: env.MAX_BODY_BYTES,
       imageBytes: env.MAX_IMAGE_BYTES,

@@ -12,6 +12,12 @@ export interface EmbeddingModelRegistration {
   dimension: number;
   /** Hex SHA-256 of the model file. */
   sha256: string;
+  /**
+   * A student's HNSW graph: pgvector's `m` and `ef_construction` (default 24 / 128, measured to keep
+   * recall@20 at 1.00 at 1M rows where 16 / 64 did not; docs/scale-out.md). Used when the index is
+   * created; an existing index keeps its graph.
+   */
+  graph?: { m: number; efConstruction: number };
 }
 
 /**
@@ -23,7 +29,8 @@ export interface EmbeddingModelRegistration {
 export async function registerEmbeddingModel(database: Database, model: EmbeddingModelRegistration): Promise<{ indexName: string | null }> {
   const [row] = await database.asSystem(
     (tx) => tx.$queryRaw<{ index_name: string | null }[]>`
-      SELECT register_embedding_model(${model.id}, ${model.version}, ${model.role}::model_role, ${model.dimension}::integer, ${model.sha256}) AS index_name`,
+      SELECT register_embedding_model(${model.id}, ${model.version}, ${model.role}::model_role, ${model.dimension}::integer, ${model.sha256},
+                                      ${model.graph?.m ?? 24}::integer, ${model.graph?.efConstruction ?? 128}::integer) AS index_name`,
   );
   if (!row) throw new Error(`register_embedding_model returned no row for ${model.id}`);
   return { indexName: row.index_name };

@@ -90,8 +90,9 @@ export function pgRawTransactions(pool: pg.Pool): RawTransactionRunner {
         // One round trip: the simple protocol takes several statements, so the settings go as literals
         // quoted by the driver (escapeLiteral), not as bind parameters.
         const assignments = settings.map(([name, value]) => `set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`).join(', ');
-        await client.query(`BEGIN; ${statementTimeout(timeout)}; SELECT ${assignments}`);
         try {
+          // Inside the try: a scope that fails leaves an aborted transaction open, which must not go back to the pool.
+          await client.query(`BEGIN; ${statementTimeout(timeout)}; SELECT ${assignments}`);
           const execute: Execute = async (text, values) => {
             const result = await client.query(text, values);
             return { rows: result.rows, count: result.rowCount ?? 0 };

@@ -25,6 +25,8 @@ export interface ModelRegistryOptions {
   studentModelId: string;
   teacherModelId: string;
   executionProviders: string[];
+  /** The student's HNSW graph options (m, ef_construction), used when its index is created. */
+  studentGraph: { m: number; efConstruction: number };
   log: Logger;
 }
 
@@ -82,7 +84,7 @@ export class ModelRegistry {
       if (!model) continue;
       const { manifest, dimension } = model;
       const indexName = await db
-        .asSystem((tx) => registerModel(tx, { id: manifest.id, version: manifest.version, role: manifest.role, dimension, sha256: manifest.sha256 }))
+        .asSystem((tx) => registerModel(tx, { id: manifest.id, version: manifest.version, role: manifest.role, dimension, sha256: manifest.sha256, graph: this.options.studentGraph }))
         .catch((error: unknown) => {
           // E.g. default-teacher became the learned teacher (another dimension) over a database holding colour-teacher vectors under that id.
           if (!/cannot re-register/.test(String((error as Error)?.message))) throw error;
