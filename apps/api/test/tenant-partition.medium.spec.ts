@@ -148,6 +148,45 @@ describe.each(backends())('tenant partitions (%s)', (backend) => {
     expect(await inPartition()).toBe(FRAMES * PER_FRAME);
   });
 
+  it('loses no frame ingested while a tenant is being isolated: each waits for the move and lands once, in the new partition', async () => {
+    const c = await createTenantWithKeys(server, 'partition-c');
+    const blobId = (await server.putBlob(await jpegImage(160, 160, 9), 'image/jpeg', c.device)).body.blobId as string;
+    for (let frame = 0; frame < 20; frame++) await ingest(c, blobId, `before-${frame}`, 300 + frame);
+    const frame = (key: string, seed: number) => ({
+      idempotencyKey: key, galleryId: c.galleryId, blobId, capturedAt: '2026-02-02T08:00:00.000Z', modelId: FIXTURE_STUDENT_ID,
+      detections: [{ box: { x1: 5, y1: 5, x2: 40, y2: 120 }, score: 0.8, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, seed)) }],
+    });
+    let movedAt = Number.POSITIVE_INFINITY;
+    // Ingests racing the move; one that fails is retried with the same idempotency key, as a kiosk would.
+    const racing = Array.from({ length: 24 }, async (_, index) => {
+      await new Promise((resolve) => setTimeout(resolve, index * 5));
+      const input = frame(`during-${index}`, 400 + index);
+      let response = await server.gql(IngestFrameDocument, { input }, c.device);
+      for (let retry = 0; retry < 3 && response.errors; retry++) {
+        firstTryErrors.push(response.errors[0]!.message);
+        response = await server.gql(IngestFrameDocument, { input }, c.device);
+      }
+      finished.push(performance.now());
+      return response.errors ? `failed: ${response.errors[0]!.message}` : 'ok';
+    });
+    const finished: number[] = [];
+    const firstTryErrors: string[] = [];
+    const started = performance.now();
+    const [moved, ...outcomes] = await Promise.all([isolateTenantDetections(server.app.db, c.tenantId).finally(() => (movedAt = performance.now())), ...racing]);
+    expect(outcomes).toEqual(outcomes.map(() => 'ok'));
+    // Ingests wait for the move instead of failing: the move takes its locks in the order an ingest does
+    // (before that order, ingests racing it died in deadlocks and only their retries landed).
+    expect(firstTryErrors).toEqual([]);
+    // The race was real: some ingests finished while the move ran, or after it, not all before it started.
+    expect(finished.some((at) => at > started && at <= movedAt) || finished.some((at) => at > movedAt)).toBe(true);
+    expect(moved.isolated).toBe(true);
+    const partition = `detections_t_${c.tenantId.replaceAll('-', '')}`;
+    // Every frame's detections exactly once, all in the tenant's partition.
+    expect(await countAsSystem(Prisma.sql`SELECT count(*)::int AS count FROM ${Prisma.raw(`"${partition}"`)}`)).toBe(20 * PER_FRAME + 24);
+    expect(await countAsSystem(Prisma.sql`SELECT count(*)::int AS count FROM detections_shared WHERE tenant_id = ${c.tenantId}::uuid`)).toBe(0);
+    expect(await countAsSystem(Prisma.sql`SELECT count(*)::int AS count FROM images WHERE tenant_id = ${c.tenantId}::uuid`)).toBe(20 + 24);
+  });
+
   it('is idempotent and refuses an unknown tenant', async () => {
     expect(await isolateTenantDetections(server.app.db, a.tenantId)).toEqual({ partition: partitionOfA(), isolated: true, rows: FRAMES * PER_FRAME, moved: false });
     await expect(isolateTenantDetections(server.app.db, '00000000-0000-4000-8000-000000000000')).rejects.toThrow(/no tenant/);

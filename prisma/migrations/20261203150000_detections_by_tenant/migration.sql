@@ -74,11 +74,13 @@ $$;
 -- Moves a tenant's detections into a partition of its own (named
 -- detections_t_<tenant id without dashes>) and returns its name; a tenant
 -- already isolated is left as it is. Run as the table owner, in one
--- transaction: it locks the shared partition against writes (reads go on until
--- the attach, which takes the shared partition exclusively to check that no row
--- of the tenant is left there), copies the tenant's rows, deletes them from the
--- shared partition, and attaches the new one, which builds its indexes (HNSW
--- included) over the tenant's rows. Other tenants' ingest waits meanwhile.
+-- transaction: it locks the tables the partition's foreign keys reference and
+-- the shared partition against writes (reads go on until the attach, which
+-- takes the shared partition exclusively to check that no row of the tenant is
+-- left there), copies the tenant's rows, deletes them from the shared
+-- partition, and attaches the new one, which builds its indexes (HNSW
+-- included) over the tenant's rows. Every tenant's ingest (and tenant, gallery
+-- and model changes) waits meanwhile.
 CREATE FUNCTION isolate_tenant_detections(p_tenant UUID) RETURNS TEXT
 LANGUAGE plpgsql
 SET search_path FROM CURRENT
@@ -92,6 +94,11 @@ BEGIN
     IF to_regclass(partition_name) IS NOT NULL THEN
         RETURN partition_name;
     END IF;
+    -- Locks first, in one order: the tables the new partition's foreign keys reference (attaching
+    -- it adds their triggers, SHARE ROW EXCLUSIVE), then the shared partition against writes. An
+    -- ingest holds images before detections, so taking images only after detections_shared would
+    -- deadlock with one in flight (seen in tenant-partition.medium.spec before this order).
+    LOCK TABLE tenants, models, galleries, images IN SHARE ROW EXCLUSIVE MODE;
     LOCK TABLE detections_shared IN EXCLUSIVE MODE;
     EXECUTE format('CREATE TABLE %I (LIKE detections INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', partition_name);
     EXECUTE format('INSERT INTO %I SELECT * FROM detections_shared WHERE tenant_id = %L', partition_name, p_tenant);

@@ -24,6 +24,19 @@ describe('databaseErrorToAppError', () => {
     for (const error of [nul, raw]) expect(databaseErrorToAppError(error)?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('reads the same codes from the pg driver itself (search and ingest run on it: withTenantRaw)', () => {
+    const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'ERROR' });
+    expect(databaseErrorToAppError(pgError('57P01', 'terminating connection due to administrator command'))?.code).toBe('UNAVAILABLE');
+    expect(databaseErrorToAppError(pgError('22021', 'invalid byte sequence for encoding "UTF8": 0x00'))?.code).toBe('BAD_USER_INPUT');
+    expect(databaseErrorToAppError(new Error('no database connection free within 10000 ms'))?.code).toBe('UNAVAILABLE');
+    expect(databaseErrorToAppError(pgError('23505', 'duplicate key value violates unique constraint'))).toBeNull();
+  });
+
+  it('maps a deadlock or serialization failure (the transaction was rolled back whole) to UNAVAILABLE, to be retried', () => {
+    expect(databaseErrorToAppError(Object.assign(new Error('deadlock detected'), { code: '40P01', severity: 'ERROR' }))?.message).toMatch(/rolled back; retry/);
+    expect(databaseErrorToAppError(prismaError('P2039', { kind: 'postgres', code: '40001' }))?.code).toBe('UNAVAILABLE');
+  });
+
   it('leaves everything else (and AppErrors) alone', () => {
     expect(databaseErrorToAppError(prismaError('P2002', { kind: 'postgres', code: '23505' }))).toBeNull();
     expect(databaseErrorToAppError(new TypeError('x is undefined'))).toBeNull();

@@ -78,6 +78,10 @@ export function databaseErrorToAppError(error: unknown): AppError | null {
   ) {
     return new AppError('UNAVAILABLE', 'the database is unavailable; retry shortly', undefined, { cause: error });
   }
+  if (sqlState === '40P01' || sqlState === '40001') {
+    // A deadlock or serialization failure: the transaction was rolled back whole, so a retry is safe (ingest is idempotent).
+    return new AppError('UNAVAILABLE', 'the request collided with concurrent work on the database and was rolled back; retry', undefined, { cause: error });
+  }
   if (sqlState?.startsWith('22')) {
     return new AppError('BAD_USER_INPUT', 'a value in the request is not valid (malformed text, or a number or date out of range)', undefined, { cause: error });
   }
