@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { Prisma } from '@person-search/db';
+import { DEFAULT_STUDENT_GRAPH, Prisma, registerEmbeddingModelSql } from '@person-search/db';
 import { print } from 'graphql';
 import { CreateGalleryDocument, CreateTenantDocument } from '@person-search/schema';
 import pg from 'pg';
@@ -193,8 +193,9 @@ export async function buildStudentIndex(bench: BenchEnvironment, maintenanceWork
   await bench.app.db.asSystem(async (tx) => {
     await tx.$queryRaw`SELECT set_config('maintenance_work_mem', ${maintenanceWorkMem}, true)`;
     if (bench.backend === 'postgres') await tx.$queryRaw`SELECT set_config('max_parallel_maintenance_workers', ${String(parallelWorkers)}, true)`;
-    // The product's graph (24 / 128) unless the bench is told otherwise.
-    await tx.$queryRaw`SELECT register_embedding_model(${BENCH_STUDENT_ID}, '1.0.0', 'student'::model_role, ${DIMENSION}::int, ${'a'.repeat(64)}, ${graph.m ?? 24}::int, ${graph.efConstruction ?? 128}::int)::text`;
+    // The product's graph unless the bench is told otherwise.
+    const { m = DEFAULT_STUDENT_GRAPH.m, efConstruction = DEFAULT_STUDENT_GRAPH.efConstruction } = graph;
+    await tx.$queryRaw(registerEmbeddingModelSql({ id: BENCH_STUDENT_ID, version: '1.0.0', role: 'student', dimension: DIMENSION, sha256: 'a'.repeat(64), graph: { m, efConstruction } }));
     await tx.$executeRaw`ANALYZE detections`;
   }, { timeout: 3_600_000 });
   return (performance.now() - started) / 1000;

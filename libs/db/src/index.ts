@@ -6,7 +6,7 @@ export { migrate, type MigrationTarget } from './lib/migrate';
 export { MigrationError, type MigrateOptions, type MigrateResult } from './lib/migrator';
 export { APPLICATION_ROLE, type DatabaseTransaction, type TransactionOptions } from './lib/tenant-scope';
 export { TransactionTimeoutError, type SqlClient } from './lib/raw-transaction';
-export { registerEmbeddingModel, type EmbeddingModelRegistration } from './lib/model-registry';
+export { DEFAULT_STUDENT_GRAPH, registerEmbeddingModel, registerEmbeddingModelSql, type EmbeddingModelRegistration } from './lib/model-registry';
 export { isolateTenantDetections, tenantPartition, type IsolateTenantOptions, type TenantPartition } from './lib/tenant-partitions';
 export { readDatabaseConfig, type DatabaseConfig } from './lib/config';
 export { toVectorSql, fromVectorSql, vectorType, configureVectorSearch, type VectorSearchSettings } from './lib/vector';

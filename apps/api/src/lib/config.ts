@@ -3,6 +3,7 @@
 // give an embedded setup (PGlite under DATA_DIR, models under MODELS_DIR).
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_STUDENT_GRAPH } from '@person-search/db';
 
 /** The repository root (apps/api/src/lib → four levels up). */
 export const repoRoot = path.resolve(import.meta.dirname, '../../../..');
@@ -45,8 +46,8 @@ const environmentSchema = z.object({
   MAX_CANDIDATE_POOL: integer(2000, 1, 2000),
   SEARCH_TEACHER_BUDGET_MS: integer(1500, 0, 60_000),
   // The student's HNSW graph (pgvector m / ef_construction), used when its index is built.
-  HNSW_M: integer(24, 2, 100),
-  HNSW_EF_CONSTRUCTION: integer(128, 4, 1000),
+  HNSW_M: integer(DEFAULT_STUDENT_GRAPH.m, 2, 100),
+  HNSW_EF_CONSTRUCTION: integer(DEFAULT_STUDENT_GRAPH.efConstruction, 4, 1000),
   MAX_QUERY_DEPTH: integer(10, 2, 50),
   MAX_QUERY_COMPLEXITY: integer(5000, 10, 100_000),
   RATE_LIMIT_PER_MINUTE: integer(1200, 0, 1_000_000),

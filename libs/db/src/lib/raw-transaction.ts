@@ -85,27 +85,25 @@ export function pgRawTransactions(pool: pg.Pool): RawTransactionRunner {
         connecting.then((late) => late.release(), () => undefined);
         throw error;
       }).finally(() => clearTimeout(waited));
+      // One round trip: the simple protocol takes several statements, so the settings go as literals
+      // quoted by the driver (escapeLiteral), not as bind parameters.
+      const assignments = settings.map(([name, value]) => `set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`).join(', ');
+      const execute: Execute = async (text, values) => {
+        const result = await client.query(text, values);
+        return { rows: result.rows, count: result.rowCount ?? 0 };
+      };
       let broken: Error | undefined;
       try {
-        // One round trip: the simple protocol takes several statements, so the settings go as literals
-        // quoted by the driver (escapeLiteral), not as bind parameters.
-        const assignments = settings.map(([name, value]) => `set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, true)`).join(', ');
-        try {
-          // Inside the try: a scope that fails leaves an aborted transaction open, which must not go back to the pool.
-          await client.query(`BEGIN; ${statementTimeout(timeout)}; SELECT ${assignments}`);
-          const execute: Execute = async (text, values) => {
-            const result = await client.query(text, values);
-            return { rows: result.rows, count: result.rowCount ?? 0 };
-          };
-          const result = await withDeadline(timeout, (expired) => work(sqlClient(execute, expired, timeout)));
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch((rollback: unknown) => {
-            broken = rollback instanceof Error ? rollback : new Error(String(rollback));
-          });
-          throw error;
-        }
+        // Inside the try: a scope that fails leaves an aborted transaction open, which must not go back to the pool.
+        await client.query(`BEGIN; ${statementTimeout(timeout)}; SELECT ${assignments}`);
+        const result = await withDeadline(timeout, (expired) => work(sqlClient(execute, expired, timeout)));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollback: unknown) => {
+          broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+        });
+        throw error;
       } finally {
         // A connection whose rollback failed is in an unknown state: destroyed, not reused.
         client.release(broken);

@@ -4,6 +4,7 @@
 // the SQL function isolate_tenant_detections() as the table owner (see the
 // migration 20261203150000_detections_by_tenant).
 import type { Database } from './open-database';
+import { checkTenantId } from './tenant-scope';
 
 export interface IsolateTenantOptions {
   /**
@@ -26,15 +27,9 @@ export interface TenantPartition {
   rows: number;
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function checkTenantId(tenantId: string): void {
-  if (!UUID_PATTERN.test(tenantId)) throw new Error(`tenant id must be a uuid, got ${JSON.stringify(tenantId)}`);
-}
-
 /** Where a tenant's detections are stored, and how many; refuses an unknown tenant. */
 export async function tenantPartition(database: Database, tenantId: string): Promise<TenantPartition> {
-  checkTenantId(tenantId);
+  checkTenantId(tenantId, 'tenantPartition');
   const [row] = await database.asSystem(
     (tx) => tx.$queryRaw<{ known: boolean; partition: string; rows: number }[]>`
       SELECT EXISTS (SELECT FROM tenants WHERE id = ${tenantId}::uuid) AS known,
@@ -53,18 +48,22 @@ export async function tenantPartition(database: Database, tenantId: string): Pro
  * before it commits. Refuses an unknown tenant.
  */
 export async function isolateTenantDetections(database: Database, tenantId: string, options: IsolateTenantOptions = {}): Promise<TenantPartition & { moved: boolean }> {
-  checkTenantId(tenantId);
-  const before = await tenantPartition(database, tenantId);
-  if (before.isolated) return { ...before, moved: false };
-  await database.asSystem(
+  checkTenantId(tenantId, 'isolateTenantDetections');
+  const moved = await database.asSystem(
     async (tx) => {
+      const [state] = await tx.$queryRaw<{ known: boolean; isolated: boolean }[]>`
+        SELECT EXISTS (SELECT FROM tenants WHERE id = ${tenantId}::uuid) AS known,
+               detections_partition_of(${tenantId}::uuid) <> 'detections_shared'::regclass AS isolated`;
+      if (!state?.known) throw new Error(`no tenant ${tenantId}`);
+      if (state.isolated) return false;
       if (options.maintenanceWorkMem) await tx.$queryRaw`SELECT set_config('maintenance_work_mem', ${options.maintenanceWorkMem}, true)`;
       if (database.kind === 'postgres' && options.parallelWorkers !== undefined) {
         await tx.$queryRaw`SELECT set_config('max_parallel_maintenance_workers', ${String(options.parallelWorkers)}, true)`;
       }
       await tx.$queryRaw`SELECT isolate_tenant_detections(${tenantId}::uuid)::text AS partition`;
+      return true;
     },
     { timeout: options.timeoutMs ?? 3_600_000, maxWait: 60_000 },
   );
-  return { ...(await tenantPartition(database, tenantId)), moved: true };
+  return { ...(await tenantPartition(database, tenantId)), moved };
 }

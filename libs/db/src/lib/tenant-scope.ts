@@ -25,13 +25,18 @@ export const APPLICATION_ROLE = 'person_search_app';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Refuses a tenant id that is not a uuid, naming `caller`, before any SQL sees it. */
+export function checkTenantId(tenantId: string, caller: string): void {
+  if (!UUID_PATTERN.test(tenantId)) throw new Error(`${caller}: tenant id must be a uuid, got ${JSON.stringify(tenantId)}`);
+}
+
 /**
  * The settings that scope a unit of work to `tenantId` (the application role, then app.tenant_id),
  * followed by the caller's `settings`; refuses a malformed id or a caller setting of the scope's own.
  */
 export function tenantScopeSettings(tenantId: string, settings: Readonly<Record<string, string>> = {}): [string, string][] {
   // Checked here so a malformed id fails loudly instead of as a cast error inside every policy.
-  if (!UUID_PATTERN.test(tenantId)) throw new Error(`withTenant: tenant id must be a uuid, got ${JSON.stringify(tenantId)}`);
+  checkTenantId(tenantId, 'withTenant');
   const extra = Object.entries(settings);
   const reserved = extra.find(([name]) => SCOPE_SETTINGS.has(name.toLowerCase()));
   if (reserved) throw new Error(`withTenant: setting ${JSON.stringify(reserved[0])} belongs to the tenant scope`);

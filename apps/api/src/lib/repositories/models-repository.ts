@@ -1,5 +1,5 @@
 // SQL for the model registry (global, not tenant-owned).
-import type { DatabaseTransaction, Model, ModelRole } from '@person-search/db';
+import { registerEmbeddingModelSql, type DatabaseTransaction, type Model, type ModelRole } from '@person-search/db';
 
 export interface ModelRegistration {
   id: string;
@@ -13,9 +13,7 @@ export interface ModelRegistration {
 
 /** Registers the model and creates its HNSW index (run as the system: owner of the table). */
 export async function registerModel(tx: DatabaseTransaction, model: ModelRegistration): Promise<string> {
-  const rows = await tx.$queryRaw<{ index_name: string }[]>`
-    SELECT register_embedding_model(${model.id}, ${model.version}, ${model.role}::model_role, ${model.dimension}::int, ${model.sha256},
-                                    ${model.graph.m}::int, ${model.graph.efConstruction}::int) AS index_name`;
+  const rows = await tx.$queryRaw<{ index_name: string }[]>(registerEmbeddingModelSql(model));
   return rows[0]!.index_name;
 }
 
