@@ -103,6 +103,7 @@ describe.skipIf(skipReason)('<person-search-kiosk> embedded on another origin', 
 
       await page.locator('input[type="file"]').setInputFiles(frame);
       await waitFor(() => queueState(page), (state) => (state?.uploaded ?? 0) >= 1 && state?.pending === 0, 120_000, 'the picked frame uploaded');
+      await ingests.settled();
       await page.close();
       expectEverythingFromTheApi(embedded);
 

@@ -89,6 +89,7 @@ describe.skipIf(skipReason)('kiosk without a camera, by keyboard', () => {
     // ... and a photo dropped on the stage goes the same way.
     await dropFile(page, '[data-role="stage"]', frames[1]!);
     await waitFor(() => queueState(page), (state) => state?.uploaded === 2 && state.pending === 0, 120_000, 'the dropped photo uploaded');
+    await ingests.settled();
     await page.close();
 
     const stored = ingests.filter((call) => call.imageId && call.duplicate === false);

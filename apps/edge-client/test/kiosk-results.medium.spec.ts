@@ -113,8 +113,7 @@ describe.skipIf(skipReason)('search results as a person reads them', () => {
     await waitFor(() => queueState(capture), (state) => state?.uploaded === 4 && state.pending === 0, 180_000, 'four photos uploaded');
     await pickTimedPhotos(capture, [timedPhoto(street, startedAt + 3_000)]);
     await waitFor(() => queueState(capture), (state) => state?.uploaded === 5 && state.pending === 0, 120_000, 'the repeated photo uploaded');
-    // The last ingest's answer is recorded when its request has finished.
-    await waitFor(async () => ingests.filter((call) => call.imageId).length, (count) => count === 5, 10_000, 'five ingests recorded');
+    await ingests.settled(5);
     await capture.close();
 
     const images = await Promise.all(ingests.filter((call) => call.imageId && call.duplicate === false).map(async (call) => (await api.gql(ImageDocument, { id: call.imageId! }, adminKey)).image));

@@ -94,6 +94,7 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
       120_000,
       'camera idle and frames drained',
     );
+    await ingests.settled();
     await page.close();
 
     const stored = ingests.filter((call) => call.imageId);
@@ -112,6 +113,7 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
     await waitForModel(page);
     await page.locator('input[type="file"]').setInputFiles(fileFrames);
     await waitFor(() => queueState(page), (state) => (state?.uploaded ?? 0) >= fileFrames.length && state?.pending === 0, 120_000, 'file frames uploaded');
+    await ingests.settled();
     await page.close();
     expect(ingests.filter((call) => call.imageId && call.duplicate === false)).toHaveLength(fileFrames.length);
     fileIngests.push(...ingests);
@@ -203,6 +205,7 @@ describe.skipIf(skipReason)('kiosk in Chromium against the real API', () => {
       'queue drained',
     );
     expect(answersLost).toBe(1);
+    await ingests.settled(fileFrames.length);
     const keys = new Set(ingests.map((call) => call.idempotencyKey));
     expect(keys.size).toBe(fileFrames.length);
     expect(ingests.filter((call) => call.duplicate === true)).toHaveLength(1);

@@ -64,16 +64,31 @@ function graphqlOperation(request: Request): { operationName?: string; query?: s
 }
 
 /** Records every ingestFrame the page completes (request body + server answer). */
-export function recordIngests(page: Page): IngestCall[] {
+export function recordIngests(page: Page): IngestCall[] & { settled(calls?: number, timeoutMs?: number): Promise<void> } {
   const calls: IngestCall[] = [];
-  page.on('requestfinished', async (request) => {
+  const reading = new Set<Promise<void>>();
+  page.on('requestfinished', (request) => {
     const operation = graphqlOperation(request);
     if (!operation?.query?.includes('ingestFrame')) return;
     const input = operation.variables?.['input'] as { idempotencyKey: string; detections: unknown[] };
-    const body = (await (await request.response())?.json().catch(() => null)) as { data?: { ingestFrame?: { duplicate: boolean; image: { id: string } } } } | null;
-    calls.push({ idempotencyKey: input.idempotencyKey, detections: input.detections.length, imageId: body?.data?.ingestFrame?.image.id ?? null, duplicate: body?.data?.ingestFrame?.duplicate ?? null });
+    // Recorded when the request finishes, in order; the answer's fields once its body is read. The page's
+    // queue can report itself drained before this event reaches the test: settled(n) waits for n calls and
+    // for their answers to be read.
+    const call: IngestCall = { idempotencyKey: input.idempotencyKey, detections: input.detections.length, imageId: null, duplicate: null };
+    calls.push(call);
+    const read = (async () => {
+      const body = (await (await request.response())?.json().catch(() => null)) as { data?: { ingestFrame?: { duplicate: boolean; image: { id: string } } } } | null;
+      call.imageId = body?.data?.ingestFrame?.image.id ?? null;
+      call.duplicate = body?.data?.ingestFrame?.duplicate ?? null;
+    })();
+    reading.add(read);
+    void read.finally(() => reading.delete(read));
   });
-  return calls;
+  const settled = async (count = 0, timeoutMs = 10_000) => {
+    await waitFor(async () => calls.length, (recorded) => recorded >= count, timeoutMs, `${count} ingestFrame calls recorded`);
+    await Promise.all(reading);
+  };
+  return Object.assign(calls, { settled });
 }
 
 /** The `searchPerson` input the page sends next. */
