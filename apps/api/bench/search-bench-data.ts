@@ -74,6 +74,8 @@ async function writeBenchModels(teacherDir: string | null): Promise<string> {
 
 export interface BenchEnvironment {
   backend: 'pglite' | 'postgres';
+  /** The throwaway Postgres database's URL (null on PGlite). */
+  databaseUrl: string | null;
   app: AppContext;
   server: RunningServer;
   close(): Promise<void>;
@@ -99,6 +101,7 @@ export async function startBenchApi(adminUrl: string | null, env: Record<string,
   const server = await startHttpServer(app, { port: 0, host: '127.0.0.1' });
   return {
     backend: adminUrl ? 'postgres' : 'pglite',
+    databaseUrl: databaseUrl ?? null,
     app,
     server,
     async close() {
@@ -183,22 +186,67 @@ export async function dropStudentIndex(bench: BenchEnvironment): Promise<void> {
   for (const { name } of rows) await bench.app.db.asSystem((tx) => tx.$executeRaw(Prisma.sql`DROP INDEX ${Prisma.raw(`"${name}"`)}`));
 }
 
+export interface IndexBuild {
+  seconds: number;
+  /**
+   * Seconds each partition's graph took, in build order (Postgres, from pg_stat_progress_create_index
+   * polled every 200 ms by a second connection; the index on the partitioned table builds its
+   * partitions one after the other). Empty on PGlite.
+   */
+  partitionSeconds: number[];
+}
+
+/**
+ * Polls the build's progress; `stop(end)` returns when each partition's graph was finished, in seconds
+ * since `started`: the partitions seen done, then `end` (when the statement returned) for the rest, as
+ * the progress row is gone before a poll sees the last partition done.
+ */
+async function watchPartitionBuilds(databaseUrl: string, started: number): Promise<(end: number) => Promise<number[]>> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const finished: number[] = [];
+  let total = 0;
+  let polling = Promise.resolve();
+  const timer = setInterval(() => {
+    polling = polling.then(async () => {
+      const { rows } = await client.query<{ done: number; total: number }>(`SELECT partitions_done::int AS done, partitions_total::int AS total FROM pg_stat_progress_create_index WHERE datname = current_database()`);
+      const now = (performance.now() - started) / 1000;
+      for (const row of rows) {
+        total = Math.max(total, row.total);
+        while (row.done > finished.length) finished.push(now);
+      }
+    }).catch(() => undefined);
+  }, 200);
+  return async (end) => {
+    clearInterval(timer);
+    await polling;
+    await client.end();
+    while (finished.length < total) finished.push(end);
+    return finished;
+  };
+}
+
 /**
  * Rebuilds it through register_embedding_model with `maintenanceWorkMem` (the graph must fit, or
- * the build spills and slows several-fold) and up to `parallelWorkers` parallel workers (Postgres);
- * returns seconds.
+ * the build spills and slows several-fold) and up to `parallelWorkers` parallel workers (Postgres).
  */
-export async function buildStudentIndex(bench: BenchEnvironment, maintenanceWorkMem: string, parallelWorkers: number, graph: { m?: number; efConstruction?: number } = {}): Promise<number> {
+export async function buildStudentIndex(bench: BenchEnvironment, maintenanceWorkMem: string, parallelWorkers: number, graph: { m?: number; efConstruction?: number } = {}): Promise<IndexBuild> {
   const started = performance.now();
+  const stopWatching = bench.databaseUrl ? await watchPartitionBuilds(bench.databaseUrl, started) : null;
+  let registered = 0;
   await bench.app.db.asSystem(async (tx) => {
     await tx.$queryRaw`SELECT set_config('maintenance_work_mem', ${maintenanceWorkMem}, true)`;
     if (bench.backend === 'postgres') await tx.$queryRaw`SELECT set_config('max_parallel_maintenance_workers', ${String(parallelWorkers)}, true)`;
     // The product's graph unless the bench is told otherwise.
     const { m = DEFAULT_STUDENT_GRAPH.m, efConstruction = DEFAULT_STUDENT_GRAPH.efConstruction } = graph;
     await tx.$queryRaw(registerEmbeddingModelSql({ id: BENCH_STUDENT_ID, version: '1.0.0', role: 'student', dimension: DIMENSION, sha256: 'a'.repeat(64), graph: { m, efConstruction } }));
+    registered = (performance.now() - started) / 1000;
     await tx.$executeRaw`ANALYZE detections`;
   }, { timeout: 3_600_000 });
-  return (performance.now() - started) / 1000;
+  const seconds = (performance.now() - started) / 1000;
+  const ends = stopWatching ? await stopWatching(registered) : [];
+  const partitionSeconds = ends.map((end, i) => end - (i === 0 ? 0 : ends[i - 1]!));
+  return { seconds, partitionSeconds };
 }
 
 /**

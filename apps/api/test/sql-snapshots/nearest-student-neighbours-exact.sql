@@ -1,12 +1,14 @@
 -- nearestStudentNeighbours, exact (apps/api/src/lib/repositories/detections-repository.ts)
-WITH filtered AS MATERIALIZED (
-      SELECT id, (student_embedding::vector(128) <=> ?::vector(128)) AS distance
+SELECT id::text AS id, similarity FROM (
+      SELECT id, (1 - (student_embedding::vector(128) <=> ?::vector(128)))::float8 AS similarity
       FROM detections
       WHERE tenant_id = ?::uuid
         AND student_model_id = ?
-        AND (?::uuid[] IS NULL OR gallery_id = ANY(?::uuid[]))
+        AND gallery_id = ANY(COALESCE(?::uuid[], ARRAY(SELECT id FROM galleries WHERE tenant_id = ?::uuid)))
         AND (?::timestamptz IS NULL OR captured_at >= ?::timestamptz)
         AND (?::timestamptz IS NULL OR captured_at <= ?::timestamptz)
         AND (?::uuid IS NULL OR id <> ?::uuid)
-    )
-    SELECT id::text AS id, (1 - distance)::float8 AS similarity FROM filtered ORDER BY distance, id LIMIT ?
+      ORDER BY similarity DESC, id
+      LIMIT ?
+    ) AS nearest
+    ORDER BY similarity DESC, nearest.id

@@ -183,7 +183,7 @@ export function baseEfSearch(limit: number): number {
  * `presetSettings` for the same `limit` and stage 1 sends no settings statement.
  */
 export function annTransactionSettings(limit: number): Readonly<Record<string, string>> {
-  return { 'hnsw.ef_search': String(baseEfSearch(limit)), 'hnsw.iterative_scan': 'relaxed_order' };
+  return { 'hnsw.ef_search': String(baseEfSearch(limit)), 'hnsw.iterative_scan': 'relaxed_order', max_parallel_workers_per_gather: '0' };
 }
 
 /** Whether the search narrows the tenant's rows by gallery or time (the detection exclusion does not count). */
@@ -223,11 +223,21 @@ export function chooseAnnPlan(input: { limit: number; admittedRows: number; cap:
   return { plan: input.admittedRows <= input.cap ? 'exact' : 'hnsw', efSearch: baseEfSearch(input.limit) };
 }
 
-function filterSql(tenantId: string, filter: AnnFilter, galleryIds: readonly string[] | null): Prisma.Sql {
+/**
+ * `everyGallery`: without a gallery filter, list the tenant's galleries anyway (as the count does), so
+ * that a time window is an index range per gallery on (tenant_id, gallery_id, captured_at) and the scan
+ * reads the window's rows only, not every row of the tenant. For the exact plan: the HNSW plan's filter
+ * is checked on the rows its graph walk reaches, and an index condition there would only tempt the
+ * planner away from the graph.
+ */
+function filterSql(tenantId: string, filter: AnnFilter, galleryIds: readonly string[] | null, everyGallery = false): Prisma.Sql {
   const galleries = galleryIds ? [...galleryIds] : null;
+  const galleryCondition = everyGallery
+    ? Prisma.sql`gallery_id = ANY(COALESCE(${galleries}::uuid[], ARRAY(SELECT id FROM galleries WHERE tenant_id = ${tenantId}::uuid)))`
+    : Prisma.sql`(${galleries}::uuid[] IS NULL OR gallery_id = ANY(${galleries}::uuid[]))`;
   return Prisma.sql`tenant_id = ${tenantId}::uuid
         AND student_model_id = ${filter.modelId}
-        AND (${galleries}::uuid[] IS NULL OR gallery_id = ANY(${galleries}::uuid[]))
+        AND ${galleryCondition}
         AND (${filter.capturedAfter}::timestamptz IS NULL OR captured_at >= ${filter.capturedAfter}::timestamptz)
         AND (${filter.capturedBefore}::timestamptz IS NULL OR captured_at <= ${filter.capturedBefore}::timestamptz)
         AND (${filter.excludeDetectionId}::uuid IS NULL OR id <> ${filter.excludeDetectionId}::uuid)`;
@@ -238,22 +248,28 @@ function filterSql(tenantId: string, filter: AnnFilter, galleryIds: readonly str
  * in a MATERIALIZED CTE, re-sorted outside — inlined, the outer ORDER BY would trust the index order,
  * which iterative_scan = relaxed_order does not keep. The outer sort key is the similarity, not the
  * CTE's distance column: Postgres 17 (PGlite) carries a materialised CTE's sort order up to the outer
- * query and would skip a sort on `distance` too (seen: unsorted pools on PGlite). `exact`: every filtered row's distance in a
- * MATERIALIZED CTE (its ORDER BY cannot match the index), then a top-N sort.
+ * query and would skip a sort on `distance` too (seen: unsorted pools on PGlite). `exact`: a top-N sort on the
+ * similarity of every filtered row, which no index can order by (the HNSW index orders by distance, so the
+ * planner cannot swap its walk in); the ids become text only for the N kept. It read 100k filtered rows of
+ * 1M in 58 ms against 200 ms for the earlier shape (every distance materialised into a CTE that spilled
+ * to disk, every id turned into text, and a time window without a gallery filter scanning the whole
+ * tenant: docs/scale-out.md).
  */
 export function nearestStudentNeighboursSql(tenantId: string, query: Float32Array, filter: AnnFilter, limit: number, plan: 'hnsw' | 'exact' = 'hnsw'): Prisma.Sql {
   const type = vectorType(filter.dimension);
   const vector = toVectorSql(query);
-  const where = filterSql(tenantId, filter, filter.galleryIds);
   if (plan === 'exact') {
     return Prisma.sql`
-    WITH filtered AS MATERIALIZED (
-      SELECT id, (student_embedding::${type} <=> ${vector}::${type}) AS distance
+    SELECT id::text AS id, similarity FROM (
+      SELECT id, (1 - (student_embedding::${type} <=> ${vector}::${type}))::float8 AS similarity
       FROM detections
-      WHERE ${where}
-    )
-    SELECT id::text AS id, (1 - distance)::float8 AS similarity FROM filtered ORDER BY distance, id LIMIT ${limit}`;
+      WHERE ${filterSql(tenantId, filter, filter.galleryIds, true)}
+      ORDER BY similarity DESC, id
+      LIMIT ${limit}
+    ) AS nearest
+    ORDER BY similarity DESC, nearest.id`;
   }
+  const where = filterSql(tenantId, filter, filter.galleryIds);
   return Prisma.sql`
     WITH candidates AS MATERIALIZED (
       SELECT id, (student_embedding::${type} <=> ${vector}::${type}) AS distance
@@ -295,9 +311,15 @@ export function indexRowsEstimateSql(tenantId: string): Prisma.Sql {
   return Prisma.sql`SELECT GREATEST(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = detections_partition_of(${tenantId}::uuid)`;
 }
 
-/** HNSW search breadth for this transaction: pgvector's ef_search must be at least the LIMIT to return it. */
+/**
+ * HNSW search breadth for this transaction: pgvector's ef_search must be at least the LIMIT to return it.
+ * And stage 1 runs in its session's process alone (max_parallel_workers_per_gather 0): an exact scan of
+ * 100k rows of 1M took 128 ms with the two parallel workers the planner chose and 58 ms without (each
+ * query's workers are new processes that first fault in the shared buffers they read; docs/scale-out.md),
+ * and on a busy server the searches already keep every core busy.
+ */
 export function annSettingsSql(efSearch: number): Prisma.Sql {
-  return Prisma.sql`SELECT set_config('hnsw.ef_search', ${String(efSearch)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`;
+  return Prisma.sql`SELECT set_config('hnsw.ef_search', ${String(efSearch)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('max_parallel_workers_per_gather', '0', true)`;
 }
 
 export interface AnnResult {
