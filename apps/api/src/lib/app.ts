@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '@person-search/db';
 import { RateLimiter, type RequestRateLimit } from './auth/rate-limiter.js';
 import { SharedRateLimiter } from './auth/shared-rate-limiter.js';
 import type { BlobStore } from './blobs/blob-store.js';
+import { BlobInfoCache } from './blobs/blob-info-cache.js';
 import { LocalBlobStore } from './blobs/local-blob-store.js';
 import { UrlSigner } from './blobs/signed-urls.js';
 import type { Config } from './config.js';
@@ -17,6 +18,12 @@ import { createLogger, type Logger } from './logger.js';
 import { createServices, type Services } from './services/index.js';
 import { RetentionSweeper } from './worker/retention-sweeper.js';
 import { TeacherWorker } from './worker/teacher-worker.js';
+
+/**
+ * Blob metadata remembered by this process (blob-info-cache.ts): 10k entries of ~200 bytes; another
+ * process's delete is seen within a minute.
+ */
+const BLOB_INFO_CACHE = { maxEntries: 10_000, ttlMs: 60_000 };
 
 export interface AppContext {
   config: Config;
@@ -64,7 +71,7 @@ export async function createApp(config: Config, options: { log?: Logger; dataDir
     });
     await models.discover();
     await models.register(db);
-    const blobs = new LocalBlobStore(path.join(config.dataDir, 'blobs'));
+    const blobs = new BlobInfoCache(new LocalBlobStore(path.join(config.dataDir, 'blobs')), BLOB_INFO_CACHE);
     const signer = new UrlSigner(await urlSigningSecret(config), config.signedUrlTtlSeconds);
     const metrics = new Metrics();
     const worker = new TeacherWorker(
