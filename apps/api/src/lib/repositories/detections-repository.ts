@@ -348,6 +348,9 @@ export async function nearestStudentNeighbours(
   options: AnnPlanOptions = {},
 ): Promise<AnnResult> {
   const exactScan = () => tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact'));
+  const efSearch = baseEfSearch(limit);
+  // Before the count: the settings keep the count and the exact scan in this process too (annSettingsSql).
+  if (!options.presetSettings) await tx.$queryRaw(annSettingsSql(efSearch));
   let admittedRows: number | null = null;
   let plan: AnnPlanChoice['plan'];
   if (options.knownPlan && !hasTimeWindow(filter)) {
@@ -358,9 +361,7 @@ export async function nearestStudentNeighbours(
     [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, cap));
     ({ plan } = chooseAnnPlan({ limit, admittedRows, cap }));
   }
-  const efSearch = baseEfSearch(limit);
   if (plan === 'exact') return { candidates: await exactScan(), plan: 'exact', admittedRows, efSearch };
-  if (!options.presetSettings) await tx.$queryRaw(annSettingsSql(efSearch));
   const approximate = await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'hnsw'));
   if (approximate.length >= limit) return { candidates: approximate, plan: 'hnsw', admittedRows, efSearch };
   return { candidates: await exactScan(), plan: 'hnsw_then_exact', admittedRows, efSearch };
