@@ -12,23 +12,15 @@
 // the check and the insert were never atomic with it. Misses are not
 // remembered (the blob may be uploaded a moment later).
 import type { Readable } from 'node:stream';
+import { createKeyCache, type KeyCache, type KeyCacheOptions } from '../auth/key-cache.js';
 import type { BlobInfo, BlobStore, StagedBlob } from './blob-store.js';
 
-export interface BlobInfoCacheOptions {
-  /** Entries kept; the least recently used goes first. */
-  maxEntries: number;
-  /** How long an entry is trusted, in ms. */
-  ttlMs: number;
-  /** The clock (tests). */
-  now?: () => number;
-}
-
 export class BlobInfoCache implements BlobStore {
-  readonly #entries = new Map<string, { info: BlobInfo; expires: number }>();
-  readonly #now: () => number;
+  readonly #entries: KeyCache<BlobInfo>;
 
-  constructor(private readonly store: BlobStore, private readonly options: BlobInfoCacheOptions) {
-    this.#now = options.now ?? Date.now;
+  /** `options`: entries kept (least recently used dropped first) and how long one is trusted. */
+  constructor(private readonly store: BlobStore, options: KeyCacheOptions) {
+    this.#entries = createKeyCache<BlobInfo>(options);
   }
 
   async stage(tenantId: string, body: Readable, maxBytes: number): Promise<StagedBlob> {
@@ -37,7 +29,7 @@ export class BlobInfoCache implements BlobStore {
       ...staged,
       commit: async (details) => {
         const info = await staged.commit(details);
-        this.#remember(tenantId, info);
+        this.#entries.set(`${tenantId}/${info.sha256}`, info);
         return info;
       },
     };
@@ -45,16 +37,10 @@ export class BlobInfoCache implements BlobStore {
 
   async info(tenantId: string, sha256: string): Promise<BlobInfo | null> {
     const key = `${tenantId}/${sha256}`;
-    const entry = this.#entries.get(key);
-    if (entry) {
-      this.#entries.delete(key);
-      if (entry.expires > this.#now()) {
-        this.#entries.set(key, entry); // most recently used
-        return entry.info;
-      }
-    }
+    const remembered = this.#entries.get(key);
+    if (remembered) return remembered;
     const info = await this.store.info(tenantId, sha256);
-    if (info) this.#remember(tenantId, info);
+    if (info) this.#entries.set(key, info);
     return info;
   }
 
@@ -63,16 +49,8 @@ export class BlobInfoCache implements BlobStore {
   }
 
   async delete(tenantId: string, sha256: string): Promise<void> {
-    this.#entries.delete(`${tenantId}/${sha256}`);
+    this.#entries.evict(`${tenantId}/${sha256}`);
     await this.store.delete(tenantId, sha256);
-    this.#entries.delete(`${tenantId}/${sha256}`); // an info() read while the files were being removed
-  }
-
-  #remember(tenantId: string, info: BlobInfo): void {
-    if (this.options.maxEntries <= 0) return;
-    const key = `${tenantId}/${info.sha256}`;
-    this.#entries.delete(key);
-    this.#entries.set(key, { info, expires: this.#now() + this.options.ttlMs });
-    while (this.#entries.size > this.options.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.evict(`${tenantId}/${sha256}`); // an info() read while the files were being removed
   }
 }
