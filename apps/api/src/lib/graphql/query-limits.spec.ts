@@ -1,5 +1,5 @@
 import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
-import { typeDefs, GalleriesDocument, GalleryImagesDocument, SearchPersonDocument, ImageDocument } from '@person-search/schema';
+import { typeDefs, DeviceIngestFramesDocument, GalleriesDocument, GalleryImagesDocument, SearchPersonDocument, ImageDocument } from '@person-search/schema';
 import { describe, expect, it } from 'vitest';
 import { measureOperation, queryLimitsRule } from './query-limits.js';
 
@@ -77,5 +77,19 @@ describe('measureOperation', () => {
     expect(cost.complexity).toBeGreaterThan(400 * 100);
     expect(check(parse(`{ ${aliases} }`), 10, 5000, 10)[0]).toMatch(/holds 400 expensive fields .* the limit is 10 per request/);
     expect(measure('{ viewer { role } }').tokens).toBe(1);
+  });
+
+  it('charges a batch of frames per frame, given as a variable or literally', () => {
+    const operation = DeviceIngestFramesDocument.definitions[0] as OperationDefinitionNode;
+    const frame = { idempotencyKey: 'k', galleryId: 'g', blobId: 'b', capturedAt: '2026-01-01T00:00:00Z', modelId: 'm', detections: [] };
+    const batch = (frames: number) => measureOperation(schema, DeviceIngestFramesDocument, operation, { input: { frames: Array.from({ length: frames }, () => frame) } });
+    expect(batch(1).tokens).toBe(1);
+    expect(batch(8).tokens).toBe(8);
+    expect(batch(8).complexity - batch(1).complexity).toBe(7 * 20);
+    expect(batch(8).expensiveFields).toBe(1);
+    const literal = `{ f: "k", galleryId: "g", blobId: "b", capturedAt: "2026-01-01T00:00:00Z", modelId: "m", detections: [] }`.replace('f:', 'idempotencyKey:');
+    expect(measure(`mutation { ingestFrames(input: { frames: [${literal}, ${literal}, ${literal}] }) { frames { duplicate } } }`).tokens).toBe(3);
+    // Without the variables (the validation pass) a batch counts as one frame; the request pass has them.
+    expect(measureOperation(schema, DeviceIngestFramesDocument, operation).tokens).toBe(1);
   });
 });

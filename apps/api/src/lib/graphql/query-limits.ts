@@ -32,10 +32,15 @@ import {
 const DEFAULT_LIST_SIZE = 10;
 const SIZE_ARGUMENTS = new Set(['first', 'topK']);
 
-/** Root fields whose resolution is expensive: their complexity weight and the rate-limit tokens each alias takes. */
-export const ROOT_FIELD_COSTS: Readonly<Record<string, { complexity: number; tokens: number }>> = {
+/**
+ * Root fields whose resolution is expensive: their complexity weight and the rate-limit tokens each
+ * alias takes; with `perItemOf`, per item of that list in its `input` (ingestFrames: per frame, so a
+ * batch of 8 frames costs what 8 ingestFrame requests do).
+ */
+export const ROOT_FIELD_COSTS: Readonly<Record<string, { complexity: number; tokens: number; perItemOf?: string }>> = {
   searchPerson: { complexity: 100, tokens: 1 },
   ingestFrame: { complexity: 20, tokens: 1 },
+  ingestFrames: { complexity: 20, tokens: 1, perItemOf: 'frames' },
 };
 
 export interface OperationCost {
@@ -72,9 +77,18 @@ function valueOf(node: ValueNode | undefined, variables: Variables, operation: O
     }
     case Kind.OBJECT:
       return Object.fromEntries(node.fields.map((field) => [field.name.value, valueOf(field.value, variables, operation)]));
+    case Kind.LIST:
+      return node.values.map((value) => valueOf(value, variables, operation));
     default:
       return undefined;
   }
+}
+
+/** How many items a `perItemOf` field's input list holds (1 when it cannot be known: a variable without a value). */
+function itemCount(node: FieldNode, listName: string, variables: Variables, operation: OperationDefinitionNode): number {
+  const input = valueOf(node.arguments?.find((argument) => argument.name.value === 'input')?.value, variables, operation) as Record<string, unknown> | undefined;
+  const list = input?.[listName];
+  return Array.isArray(list) ? Math.max(1, list.length) : 1;
 }
 
 /** A positive page size from a value, else null. */
@@ -120,11 +134,12 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
       if (selection.kind === Kind.FIELD) {
         const fieldDef = fieldOf(parentType, selection.name.value);
         const weight = root ? ROOT_FIELD_COSTS[selection.name.value] : undefined;
+        const items = weight?.perItemOf ? itemCount(selection, weight.perItemOf, variables, operation) : 1;
         if (weight) {
           expensiveFields += 1;
-          tokens += weight.tokens;
+          tokens += weight.tokens * items;
         }
-        const own = weight?.complexity ?? 1;
+        const own = (weight?.complexity ?? 1) * items;
         if (!selection.selectionSet) {
           cost += own;
           depth = Math.max(depth, 1);

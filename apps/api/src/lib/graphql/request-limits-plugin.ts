@@ -27,7 +27,7 @@ export function requestLimitsPlugin(limits: QueryLimits & { rateLimiter: Request
           if (tooComplex) throw tooComplex;
           const { actor } = contextValue;
           if (actor.kind === 'key' && cost.tokens > 1 && !limits.rateLimiter.take(actor.keyId, cost.tokens - 1)) {
-            throw new GraphQLError(`this request holds ${cost.tokens} expensive fields; the key has fewer requests left this minute`, {
+            throw new GraphQLError(`this request counts as ${cost.tokens} requests (its expensive fields, or the frames of a batch); the key has fewer left this minute`, {
               extensions: { code: 'RATE_LIMITED', http: { status: 429 } },
             });
           }

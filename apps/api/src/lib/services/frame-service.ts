@@ -47,6 +47,18 @@ function newDetectionParents(image: { id: string; galleryId: string; capturedAt:
     .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** Most frames one ingestFrames request may hold. */
+export const MAX_FRAMES_PER_BATCH = 32;
+
+/** A frame checked against the rules and its blob, ready for insertFrame. */
+interface PreparedFrame {
+  /** Its path in the request, for error messages. */
+  field: string;
+  studentModelId: string;
+  image: Parameters<typeof insertFrame>[2];
+  detections: NewDetection[];
+}
+
 export interface ImagePage {
   first?: number | null;
   after?: string | null;
@@ -55,59 +67,90 @@ export interface ImagePage {
 }
 
 export function createFrameService({ db, blobs, models, config, log, onTeacherWork }: ServiceDeps) {
-  async function existingResult(tx: SqlClient, tenantId: string, image: Image, actor: KeyPrincipal, galleryId: string): Promise<IngestResult> {
+  async function existingResult(tx: SqlClient, tenantId: string, image: Image, actor: KeyPrincipal, galleryId: string, field: string): Promise<IngestResult> {
     // Idempotency keys are tenant-wide: a key first used for another gallery is
     // refused without naming that gallery (nor answering with its frame).
     if (image.galleryId !== galleryId || !canUseGallery(actor, image.galleryId)) {
-      throw badInput('input.idempotencyKey', 'was already used for a frame of another gallery; use a new key');
+      throw badInput(`${field}.idempotencyKey`, 'was already used for a frame of another gallery; use a new key');
     }
     const detections = await detectionsOfImages(tx, tenantId, [image.id]);
     return { image: toImageParent(image), detections: detections.map(toDetectionParent), gallery: null, duplicate: true };
   }
 
+  /** Checks a frame against the rules and its blob (nothing written); `field` names it in errors. */
+  async function prepareFrame(device: KeyPrincipal, input: IngestFrameInput, field: string): Promise<PreparedFrame> {
+    const student = models.requireStudent();
+    checkIngestShape(device, input, student, config.limits.detectionsPerFrame, field);
+    const blob = await blobs.info(device.tenantId, input.blobId);
+    if (!blob) throw notFound('blob (upload it with PUT /v1/blobs first)', `${field}.blobId`);
+    const detections = checkDetections(input, blob, student, field);
+    // An enrolled device's frames are its own: the device comes from its token, never from the input.
+    if (device.deviceId && input.deviceId && input.deviceId !== device.deviceId) throw badInput(`${field}.deviceId`, 'a device token ingests as its own device; omit deviceId');
+    const image = {
+      id: crypto.randomUUID(),
+      galleryId: input.galleryId,
+      deviceId: device.deviceId ?? input.deviceId ?? null,
+      idempotencyKey: input.idempotencyKey,
+      blobSha256: blob.sha256,
+      contentType: blob.contentType,
+      width: blob.width,
+      height: blob.height,
+      bytes: blob.bytes,
+      capturedAt: input.capturedAt,
+    };
+    return { field, studentModelId: student.manifest.id, image, detections };
+  }
+
+  /** Stores a prepared frame with one statement, or answers its earlier copy (a retry). */
+  async function storeFrame(tx: SqlClient, device: KeyPrincipal, { field, studentModelId, image, detections }: PreparedFrame): Promise<IngestResult> {
+    const tenantId = device.tenantId;
+    const outcome = await insertFrame(tx, tenantId, image, studentModelId, detections);
+    if (!outcome.galleryFound) throw notFound('gallery');
+    if (!outcome.deviceFound) throw badInput(`${field}.deviceId`, 'no such device');
+    if (!outcome.inserted) {
+      // A retry, or a concurrent ingest with the same key that committed first (this statement waited for it).
+      const earlier = await findImageByIdempotencyKey(tx, tenantId, image.idempotencyKey);
+      if (!earlier) throw new Error('ingestFrame: the idempotency key conflicted but no image holds it');
+      return existingResult(tx, tenantId, earlier, device, image.galleryId, field);
+    }
+    return { image: { id: image.id, galleryId: image.galleryId, capturedAt: image.capturedAt, width: image.width, height: image.height }, detections: newDetectionParents(image, studentModelId, detections), gallery: { id: image.galleryId, ...outcome.gallery! }, duplicate: false };
+  }
+
   return {
     async ingestFrame(actor: Principal, input: IngestFrameInput): Promise<IngestResult> {
       const device = requireKey(actor, 'DEVICE', 'ADMIN');
-      const student = models.requireStudent();
-      checkIngestShape(device, input, student, config.limits.detectionsPerFrame);
-      const tenantId = device.tenantId;
-
-      const blob = await blobs.info(tenantId, input.blobId);
-      if (!blob) throw notFound('blob (upload it with PUT /v1/blobs first)', 'input.blobId');
-      const detections = checkDetections(input, blob, student);
-      // An enrolled device's frames are its own: the device comes from its token, never from the input.
-      if (device.deviceId && input.deviceId && input.deviceId !== device.deviceId) throw badInput('input.deviceId', 'a device token ingests as its own device; omit deviceId');
-      const deviceId = device.deviceId ?? input.deviceId ?? null;
-
-      const image = {
-        id: crypto.randomUUID(),
-        galleryId: input.galleryId,
-        deviceId,
-        idempotencyKey: input.idempotencyKey,
-        blobSha256: blob.sha256,
-        contentType: blob.contentType,
-        width: blob.width,
-        height: blob.height,
-        bytes: blob.bytes,
-        capturedAt: input.capturedAt,
-      };
+      const frame = await prepareFrame(device, input, 'input');
       // One transaction, one statement: the unique (tenant, idempotency key) index answers a retry,
       // and the response is built from the input (nothing read back).
       // On the driver directly (withTenantRaw): the ingest path's statements are its critical path.
-      const result = await db.withTenantRaw(tenantId, async (tx): Promise<IngestResult> => {
-        const outcome = await insertFrame(tx, tenantId, image, student.manifest.id, detections);
-        if (!outcome.galleryFound) throw notFound('gallery');
-        if (!outcome.deviceFound) throw badInput('input.deviceId', 'no such device');
-        if (!outcome.inserted) {
-          // A retry, or a concurrent ingest with the same key that committed first (this statement waited for it).
-          const earlier = await findImageByIdempotencyKey(tx, tenantId, input.idempotencyKey);
-          if (!earlier) throw new Error('ingestFrame: the idempotency key conflicted but no image holds it');
-          return existingResult(tx, tenantId, earlier, device, input.galleryId);
-        }
-        return { image: { id: image.id, galleryId: image.galleryId, capturedAt: image.capturedAt, width: image.width, height: image.height }, detections: newDetectionParents(image, student.manifest.id, detections), gallery: { id: image.galleryId, ...outcome.gallery! }, duplicate: false };
-      });
+      const result = await db.withTenantRaw(device.tenantId, (tx) => storeFrame(tx, device, frame));
       if (!result.duplicate && result.detections.length > 0) onTeacherWork?.();
       return result;
+    },
+
+    /**
+     * Several frames, each checked and stored as ingestFrame would, in one transaction: all or none.
+     * The request's fixed costs (HTTP, GraphQL, the transaction) are paid once for the batch.
+     */
+    async ingestFrames(actor: Principal, inputs: readonly IngestFrameInput[]): Promise<IngestResult[]> {
+      const device = requireKey(actor, 'DEVICE', 'ADMIN');
+      if (inputs.length === 0) throw badInput('input.frames', 'holds no frames');
+      if (inputs.length > MAX_FRAMES_PER_BATCH) throw badInput('input.frames', `holds ${inputs.length} frames; the limit is ${MAX_FRAMES_PER_BATCH}`);
+      const keys = new Map<string, number>();
+      inputs.forEach((input, index) => {
+        const first = keys.get(input.idempotencyKey);
+        if (first !== undefined) throw badInput(`input.frames[${index}].idempotencyKey`, `repeats frames[${first}]'s key; each frame needs its own`);
+        keys.set(input.idempotencyKey, index);
+      });
+      const frames: PreparedFrame[] = [];
+      for (const [index, input] of inputs.entries()) frames.push(await prepareFrame(device, input, `input.frames[${index}]`));
+      const results = await db.withTenantRaw(device.tenantId, async (tx) => {
+        const stored: IngestResult[] = [];
+        for (const frame of frames) stored.push(await storeFrame(tx, device, frame));
+        return stored;
+      });
+      if (results.some((result) => !result.duplicate && result.detections.length > 0)) onTeacherWork?.();
+      return results;
     },
 
     // DEVICE keys write frames but do not read them back (see the role table in the README).

@@ -25,29 +25,30 @@ const BOX_TOLERANCE_PX = 1;
 /** Frames may be stamped at most this far in the future (device clock skew). */
 const MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000;
 
-export function checkIngestShape(actor: KeyPrincipal, input: IngestFrameInput, student: ActiveModel, maxDetections: number): void {
+/** `field`: the frame's path in the request, for error messages (`input`, or `input.frames[2]` in a batch). */
+export function checkIngestShape(actor: KeyPrincipal, input: IngestFrameInput, student: ActiveModel, maxDetections: number, field = 'input'): void {
   const key = input.idempotencyKey;
   if (key.length < 1 || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw badInput('input.idempotencyKey', 'must be 1..200 printable ASCII characters without spaces');
+    throw badInput(`${field}.idempotencyKey`, 'must be 1..200 printable ASCII characters without spaces');
   }
   if (!isUuid(input.galleryId)) throw notFound('gallery');
   requireGallery(actor, input.galleryId);
-  if (!sha256Pattern.test(input.blobId)) throw badInput('input.blobId', 'is not a blob id returned by PUT /v1/blobs');
-  if (input.deviceId != null && !isUuid(input.deviceId)) throw badInput('input.deviceId', 'is not a device id');
+  if (!sha256Pattern.test(input.blobId)) throw badInput(`${field}.blobId`, 'is not a blob id returned by PUT /v1/blobs');
+  if (input.deviceId != null && !isUuid(input.deviceId)) throw badInput(`${field}.deviceId`, 'is not a device id');
   if (input.capturedAt.getTime() > Date.now() + MAX_CLOCK_SKEW_MS || input.capturedAt.getFullYear() < 2000) {
-    throw badInput('input.capturedAt', 'is out of range (after year 2000, at most one day in the future)');
+    throw badInput(`${field}.capturedAt`, 'is out of range (after year 2000, at most one day in the future)');
   }
   if (input.modelId !== student.manifest.id) {
-    throw badInput('input.modelId', `must be the active student model "${student.manifest.id}"`);
+    throw badInput(`${field}.modelId`, `must be the active student model "${student.manifest.id}"`);
   }
   if (input.detections.length > maxDetections) {
-    throw badInput('input.detections', `holds ${input.detections.length} detections; the limit is ${maxDetections}`);
+    throw badInput(`${field}.detections`, `holds ${input.detections.length} detections; the limit is ${maxDetections}`);
   }
 }
 
-export function checkDetections(input: IngestFrameInput, blob: BlobInfo, student: ActiveModel): NewDetection[] {
+export function checkDetections(input: IngestFrameInput, blob: BlobInfo, student: ActiveModel, frameField = 'input'): NewDetection[] {
   return input.detections.map((detection, index) => {
-    const field = `input.detections[${index}]`;
+    const field = `${frameField}.detections[${index}]`;
     const { x1, y1, x2, y2 } = detection.box;
     if (![x1, y1, x2, y2].every(Number.isFinite)) throw badInput(`${field}.box`, 'has a non-finite coordinate');
     if (!(x2 > x1 && y2 > y1)) throw badInput(`${field}.box`, 'must have x2 > x1 and y2 > y1');

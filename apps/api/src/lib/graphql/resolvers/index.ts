@@ -8,6 +8,7 @@ import { deleteGallery } from './mutations/delete-gallery.js';
 import { deleteImage } from './mutations/delete-image.js';
 import { enrolDevice } from './mutations/enrol-device.js';
 import { ingestFrame } from './mutations/ingest-frame.js';
+import { ingestFrames } from './mutations/ingest-frames.js';
 import { ping } from './mutations/ping.js';
 import { refreshDeviceSession } from './mutations/refresh-device-session.js';
 import { registerDevice } from './mutations/register-device.js';
@@ -38,6 +39,7 @@ export const resolvers: Resolvers = {
     refreshDeviceSession,
     revokeDevice,
     ingestFrame,
+    ingestFrames,
     deleteImage,
   },
   ...objectResolvers,
