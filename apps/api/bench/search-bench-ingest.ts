@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Prisma, toVectorSql } from '@person-search/db';
 import { embeddingToBase64 } from '@person-search/model';
 import { decodeImage } from '@person-search/model/node';
-import { DeviceIngestFrameDocument, IngestFrameDocument } from '@person-search/schema';
+import { DeviceIngestFrameDocument, DeviceIngestFramesDocument, IngestFrameDocument } from '@person-search/schema';
 import sharp from 'sharp';
 import { repoRoot } from '../src/lib/config.js';
 import { ApiClient } from '../src/lib/demo/api-client.js';
@@ -21,6 +21,8 @@ import { BENCH_STUDENT_ID, clusteredVector, DIMENSION, KeepAliveGraphqlClient, l
 import type { Cell, Section } from './results-report.js';
 
 const PER_FRAME = 10;
+/** Frames per ingestFrames request (and per transaction of its baseline). */
+const BATCH = 8;
 
 /**
  * CPU milliseconds all local `postgres` processes have used (utime + stime from /proc, clock ticks of
@@ -73,6 +75,10 @@ async function concurrently(count: number, clients: number, job: (index: number)
   return { seconds, processCpuMs: (used.user + used.system) / 1000, postgresCpuMs: postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore };
 }
 
+function addTimed(a: Timed, b: Timed): Timed {
+  return { seconds: a.seconds + b.seconds, processCpuMs: a.processCpuMs + b.processCpuMs, postgresCpuMs: a.postgresCpuMs === null || b.postgresCpuMs === null ? null : a.postgresCpuMs + b.postgresCpuMs };
+}
+
 export async function benchIngest(backend: 'pglite' | 'postgres', adminUrl: string | null, frames: number): Promise<Section> {
   const bench = await startBenchApi(adminUrl);
   const rows: Record<string, Cell>[] = [];
@@ -93,20 +99,9 @@ export async function benchIngest(backend: 'pglite' | 'postgres', adminUrl: stri
           detections: detections(frame).map((d) => ({ ...d, embedding: embeddingToBase64(d.embedding) })),
         },
       });
-      const api = await concurrently(frames, clients, async (frame) => {
-        await client.graphql(IngestFrameDocument, variables('api', frame));
-      });
       const keepAlive = new KeepAliveGraphqlClient(bench.server.url, tenant.adminKey, clients);
-      const apiKeepAlive = await concurrently(frames, clients, async (frame) => {
-        await keepAlive.graphql(IngestFrameDocument, variables('api-http', frame));
-      });
-      // The kiosk's request: the same mutation asking only for what a device reads back.
-      const apiDevice = await concurrently(frames, clients, async (frame) => {
-        await keepAlive.graphql(DeviceIngestFrameDocument, variables('api-device', frame));
-      });
-      keepAlive.close();
       // The baseline: the statement ingestFrame runs, in a tenant transaction on the driver as the API's is.
-      const direct = await concurrently(frames, clients, async (frame) => {
+      const directJob = async (frame: number) => {
         await bench.app.db.withTenantRaw(tenant.tenantId, async (sql) => {
           const image = {
             id: crypto.randomUUID(), galleryId: tenant.galleries[0]!, deviceId: null, idempotencyKey: `direct-${clients}-${frame}`, blobSha256: blobId,
@@ -115,24 +110,76 @@ export async function benchIngest(backend: 'pglite' | 'postgres', adminUrl: stri
           const outcome = await insertFrame(sql, tenant.tenantId, image, BENCH_STUDENT_ID, detections(frame).map((d) => ({ ...d, id: crypto.randomUUID() })));
           if (!outcome.inserted) throw new Error(`direct insert ${frame} did not insert`);
         });
+      };
+      // The kiosk's request: the mutation asking only for what a device reads back.
+      const deviceJob = async (frame: number) => {
+        await keepAlive.graphql(DeviceIngestFrameDocument, variables('api-device', frame));
+      };
+      // In the order baseline, API, API, baseline (half the frames each time): every insert makes the shared HNSW
+      // graph larger and the next insert dearer, and autovacuum wakes up between levels, so neither side may run
+      // all its frames in the worse half (a run with the baseline first measured it 2× slower at 4 and 16 clients).
+      const frameHalf = Math.ceil(frames / 2);
+      const directFirstHalf = await concurrently(frameHalf, clients, directJob);
+      const deviceFirstHalf = await concurrently(frameHalf, clients, deviceJob);
+      const deviceSecondHalf = await concurrently(frames - frameHalf, clients, (frame) => deviceJob(frameHalf + frame));
+      const directSecondHalf = await concurrently(frames - frameHalf, clients, (frame) => directJob(frameHalf + frame));
+      const direct = addTimed(directFirstHalf, directSecondHalf);
+      const apiDevice = addTimed(deviceFirstHalf, deviceSecondHalf);
+      // IngestFrame's full answer, with fetch (as ApiClient sends it) and with node:http: after, for the record.
+      const api = await concurrently(frames, clients, async (frame) => {
+        await client.graphql(IngestFrameDocument, variables('api', frame));
       });
-      expected += 4 * frames * PER_FRAME;
+      const apiKeepAlive = await concurrently(frames, clients, async (frame) => {
+        await keepAlive.graphql(IngestFrameDocument, variables('api-http', frame));
+      });
+      // A device's backlog: BATCH frames per ingestFrames request.
+      const batches = Math.ceil(frames / BATCH);
+      const framesOf = (batch: number) => Array.from({ length: Math.min(BATCH, frames - batch * BATCH) }, (_, i) => batch * BATCH + i);
+      const apiBatchJob = async (batch: number) => {
+        await keepAlive.graphql(DeviceIngestFramesDocument, { input: { frames: framesOf(batch).map((frame) => variables('api-batch', frame).input) } });
+      };
+      // Its baseline: the same statements, BATCH frames per transaction.
+      const directBatchJob = async (batch: number) => {
+        await bench.app.db.withTenantRaw(tenant.tenantId, async (sql) => {
+          for (const frame of framesOf(batch)) {
+            const image = {
+              id: crypto.randomUUID(), galleryId: tenant.galleries[0]!, deviceId: null, idempotencyKey: `direct-batch-${clients}-${frame}`, blobSha256: blobId,
+              contentType: 'image/jpeg', width: 640, height: 480, bytes: jpeg.length, capturedAt: capturedAt(frame),
+            };
+            const outcome = await insertFrame(sql, tenant.tenantId, image, BENCH_STUDENT_ID, detections(frame).map((d) => ({ ...d, id: crypto.randomUUID() })));
+            if (!outcome.inserted) throw new Error(`direct batch insert ${frame} did not insert`);
+          }
+        });
+      };
+      // In the order baseline, API, API, baseline (half the batches each time): every insert makes the shared
+      // HNSW graph larger and the next insert dearer, so neither side may run all its frames into the larger graph.
+      const half = Math.ceil(batches / 2);
+      const directFirst = await concurrently(half, clients, directBatchJob);
+      const apiFirst = await concurrently(half, clients, apiBatchJob);
+      const apiSecond = await concurrently(batches - half, clients, (batch) => apiBatchJob(half + batch));
+      const directSecond = await concurrently(batches - half, clients, (batch) => directBatchJob(half + batch));
+      const apiBatch = addTimed(apiFirst, apiSecond);
+      const directBatch = addTimed(directFirst, directSecond);
+      keepAlive.close();
+      expected += 6 * frames * PER_FRAME;
       const [{ count }] = await bench.app.db.withTenant(tenant.tenantId, (tx) => tx.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM detections`) as [{ count: number }];
       const apiRate = (frames * PER_FRAME) / api.seconds;
       const keepAliveRate = (frames * PER_FRAME) / apiKeepAlive.seconds;
       const deviceRate = (frames * PER_FRAME) / apiDevice.seconds;
+      const batchRate = (frames * PER_FRAME) / apiBatch.seconds;
+      const directBatchRate = (frames * PER_FRAME) / directBatch.seconds;
       const directRate = (frames * PER_FRAME) / direct.seconds;
       const perFrame = (ms: number | null) => (ms === null ? '—' : Math.round((ms / frames) * 100) / 100);
       rows.push({
-        backend, clients, 'API detections/s': Math.round(apiRate), 'direct detections/s (baseline)': Math.round(directRate), ratio: apiRate / directRate, 'API detections/s, node:http client': Math.round(keepAliveRate), 'ratio, node:http client': keepAliveRate / directRate, 'API detections/s, device document (node:http)': Math.round(deviceRate), 'ratio, device document': deviceRate / directRate, target: '≥ 0.9', 'row count': `${count}/${expected}${count === expected ? ' ok' : ' MISMATCH'}`,
-        'node CPU ms/frame, API': perFrame(api.processCpuMs), 'node CPU ms/frame, API (node:http client)': perFrame(apiKeepAlive.processCpuMs), 'node CPU ms/frame, API (device document)': perFrame(apiDevice.processCpuMs), 'node CPU ms/frame, direct': perFrame(direct.processCpuMs),
-        'postgres CPU ms/frame, API': backend === 'postgres' ? perFrame(api.postgresCpuMs) : '—', 'postgres CPU ms/frame, API (device document)': backend === 'postgres' ? perFrame(apiDevice.postgresCpuMs) : '—', 'postgres CPU ms/frame, direct': backend === 'postgres' ? perFrame(direct.postgresCpuMs) : '—',
+        backend, clients, 'API detections/s': Math.round(apiRate), 'direct detections/s (baseline)': Math.round(directRate), ratio: apiRate / directRate, 'API detections/s, node:http client': Math.round(keepAliveRate), 'ratio, node:http client': keepAliveRate / directRate, 'API detections/s, device document (node:http)': Math.round(deviceRate), 'ratio, device document': deviceRate / directRate, [`API detections/s, ingestFrames of ${BATCH} (node:http)`]: Math.round(batchRate), [`direct detections/s, ${BATCH} frames per transaction`]: Math.round(directBatchRate), [`ratio, batches of ${BATCH}`]: batchRate / directBatchRate, target: '≥ 0.9', 'row count': `${count}/${expected}${count === expected ? ' ok' : ' MISMATCH'}`,
+        'node CPU ms/frame, API': perFrame(api.processCpuMs), 'node CPU ms/frame, API (node:http client)': perFrame(apiKeepAlive.processCpuMs), 'node CPU ms/frame, API (device document)': perFrame(apiDevice.processCpuMs), [`node CPU ms/frame, API (batches of ${BATCH})`]: perFrame(apiBatch.processCpuMs), [`node CPU ms/frame, direct (batches of ${BATCH})`]: perFrame(directBatch.processCpuMs), 'node CPU ms/frame, direct': perFrame(direct.processCpuMs),
+        'postgres CPU ms/frame, API': backend === 'postgres' ? perFrame(api.postgresCpuMs) : '—', 'postgres CPU ms/frame, API (device document)': backend === 'postgres' ? perFrame(apiDevice.postgresCpuMs) : '—', [`postgres CPU ms/frame, API (batches of ${BATCH})`]: backend === 'postgres' ? perFrame(apiBatch.postgresCpuMs) : '—', [`postgres CPU ms/frame, direct (batches of ${BATCH})`]: backend === 'postgres' ? perFrame(directBatch.postgresCpuMs) : '—', 'postgres CPU ms/frame, direct': backend === 'postgres' ? perFrame(direct.postgresCpuMs) : '—',
       });
     }
   } finally {
     await bench.close();
   }
-  return { title: `Ingest: ingestFrame (${PER_FRAME} detections of ${DIMENSION}-d, ${frames} frames per level; the full IngestFrame answer, and the kiosk's DeviceIngestFrame) vs the same inserts made directly; CPU per frame of this process (API and its client, or the direct inserts) and of a local Postgres`, rows };
+  return { title: `Ingest: ingestFrame (${PER_FRAME} detections of ${DIMENSION}-d, ${frames} frames per level; the full IngestFrame answer, the kiosk's DeviceIngestFrame, and ingestFrames of ${BATCH}) vs the same inserts made directly (one frame per transaction, or ${BATCH}); CPU per frame of this process (API and its client, or the direct inserts) and of a local Postgres`, rows };
 }
 
 /** `batchSize`: WORKER_BATCH_SIZE for this run (rows claimed per batch). */
