@@ -69,6 +69,7 @@ const EXPECTED: Record<string, Expectation> = {
   'Mutation.deleteGallery': { own: UNSCOPED_ADMIN, other: [U, U, N, F, F, F, F, F] },
   'Mutation.registerDevice': UNSCOPED_ADMIN,
   'Mutation.ingestFrame': { own: [U, U, ok, ok, ok, ok, F, F], other: [U, U, N, F, N, F, F, F] },
+  'Mutation.ingestFrames': { own: [U, U, ok, ok, ok, ok, F, F], other: [U, U, N, F, N, F, F, F] },
   'Mutation.deleteImage': { own: ADMINS, other: OTHER_ADMIN_ONLY },
   'Mutation.createDeviceEnrolment': { own: ADMINS, other: OTHER_ADMIN_ONLY },
   'Mutation.revokeDevice': { own: ADMINS, other: OTHER_ADMIN_ONLY },
@@ -160,6 +161,10 @@ describe.each(backends())('authorization matrix (%s)', (backend) => {
     'Mutation.ingestFrame': async (t) => ({
       query: 'mutation ($input: IngestFrameInput!) { ingestFrame(input: $input) { duplicate } }',
       variables: { input: oneDetectionFrame({ idempotencyKey: unique('ingest'), galleryId: t.galleryId, blobId: t.blobId }) },
+    }),
+    'Mutation.ingestFrames': async (t) => ({
+      query: 'mutation ($input: IngestFramesInput!) { ingestFrames(input: $input) { frames { duplicate } } }',
+      variables: { input: { frames: [1, 2].map((n) => oneDetectionFrame({ idempotencyKey: unique(`ingest-batch-${n}`), galleryId: t.galleryId, blobId: t.blobId })) } },
     }),
     'Mutation.deleteImage': async (t) => ({ query: 'mutation ($id: ID!) { deleteImage(id: $id) { deleted } }', variables: { id: (await ingest(t, t.blobId)).image.id } }),
     'Mutation.createDeviceEnrolment': async (t) => ({
