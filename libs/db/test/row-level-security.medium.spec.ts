@@ -208,6 +208,20 @@ describe.each(backends)('row-level security on $name', (backend) => {
       expect(await database.withTenantRaw(a.tenantId, (sql) => sql.$executeRaw(rename('alpha entrance')))).toBe(1);
     });
 
+    // PGlite runs in the process: it has no connection to lose.
+    it.skipIf(backend.name !== 'postgres')('fails the unit of work, not the process, when its connection is lost between statements', async () => {
+      const lost = database.withTenantRaw(a.tenantId, async (sql) => {
+        const [{ pid }] = (await sql.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`) as [{ pid: number }];
+        await database.asSystem((tx) => tx.$queryRaw`SELECT pg_terminate_backend(${pid}::int)`);
+        // The client hears the connection close while no statement is running (an 'error' event).
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return sql.$queryRaw`SELECT 1`;
+      });
+      await expect(lost).rejects.toThrow();
+      // The broken connection was not pooled again: the next units of work run.
+      for (let i = 0; i < 4; i++) expect(await database.withTenantRaw(a.tenantId, rawCounts)).toEqual(ONE_EACH);
+    });
+
     it('leaves no aborted transaction on a pooled connection when the scope itself fails', async () => {
       await expect(database.withTenantRaw(a.tenantId, rawCounts, { settings: { statement_timeout: 'soon' } })).rejects.toThrow(/statement_timeout/);
       // The next units of work (the same pooled connection first) run normally.

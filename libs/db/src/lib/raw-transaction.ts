@@ -93,6 +93,13 @@ export function pgRawTransactions(pool: pg.Pool): RawTransactionRunner {
         return { rows: result.rows, count: result.rowCount ?? 0 };
       };
       let broken: Error | undefined;
+      // A connection lost between statements (the server restarted, the backend was terminated) is an 'error'
+      // event on a checked-out client, which the pool does not listen for: unheard, it is an uncaught exception
+      // that ends the process. Heard, it marks the connection broken; the next statement fails with it.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         // Inside the try: a scope that fails leaves an aborted transaction open, which must not go back to the pool.
         await client.query(`BEGIN; ${statementTimeout(timeout)}; SELECT ${assignments}`);
@@ -106,6 +113,7 @@ export function pgRawTransactions(pool: pg.Pool): RawTransactionRunner {
         throw error;
       } finally {
         // A connection whose rollback failed is in an unknown state: destroyed, not reused.
+        client.off('error', onError);
         client.release(broken);
       }
     },
