@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Prisma, toVectorSql } from '@person-search/db';
+import { Prisma, toVectorSql, type SqlClient } from '@person-search/db';
 import { embeddingToBase64 } from '@person-search/model';
 import { decodeImage } from '@person-search/model/node';
 import { DeviceIngestFrameDocument, DeviceIngestFramesDocument, IngestFrameDocument } from '@person-search/schema';
@@ -75,6 +75,21 @@ async function concurrently(count: number, clients: number, job: (index: number)
   return { seconds, processCpuMs: (used.user + used.system) / 1000, postgresCpuMs: postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore };
 }
 
+/**
+ * `count` jobs of a baseline and of the API, in the order baseline, API, API, baseline over halves of the
+ * jobs: every insert makes the shared HNSW graph larger and the next insert dearer, and autovacuum wakes up
+ * between levels, so neither side may run all its jobs in the worse half (a run with the baseline first
+ * measured it 2× slower at 4 and 16 clients).
+ */
+async function interleaved(count: number, clients: number, baseline: (index: number) => Promise<unknown>, api: (index: number) => Promise<unknown>): Promise<{ baseline: Timed; api: Timed }> {
+  const half = Math.ceil(count / 2);
+  const baselineFirst = await concurrently(half, clients, async (index) => void (await baseline(index)));
+  const apiFirst = await concurrently(half, clients, async (index) => void (await api(index)));
+  const apiSecond = await concurrently(count - half, clients, async (index) => void (await api(half + index)));
+  const baselineSecond = await concurrently(count - half, clients, async (index) => void (await baseline(half + index)));
+  return { baseline: addTimed(baselineFirst, baselineSecond), api: addTimed(apiFirst, apiSecond) };
+}
+
 function addTimed(a: Timed, b: Timed): Timed {
   return { seconds: a.seconds + b.seconds, processCpuMs: a.processCpuMs + b.processCpuMs, postgresCpuMs: a.postgresCpuMs === null || b.postgresCpuMs === null ? null : a.postgresCpuMs + b.postgresCpuMs };
 }
@@ -101,30 +116,22 @@ export async function benchIngest(backend: 'pglite' | 'postgres', adminUrl: stri
       });
       const keepAlive = new KeepAliveGraphqlClient(bench.server.url, tenant.adminKey, clients);
       // The baseline: the statement ingestFrame runs, in a tenant transaction on the driver as the API's is.
-      const directJob = async (frame: number) => {
-        await bench.app.db.withTenantRaw(tenant.tenantId, async (sql) => {
-          const image = {
-            id: crypto.randomUUID(), galleryId: tenant.galleries[0]!, deviceId: null, idempotencyKey: `direct-${clients}-${frame}`, blobSha256: blobId,
-            contentType: 'image/jpeg', width: 640, height: 480, bytes: jpeg.length, capturedAt: capturedAt(frame),
-          };
-          const outcome = await insertFrame(sql, tenant.tenantId, image, BENCH_STUDENT_ID, detections(frame).map((d) => ({ ...d, id: crypto.randomUUID() })));
-          if (!outcome.inserted) throw new Error(`direct insert ${frame} did not insert`);
+      const insertDirectly = async (sql: SqlClient, key: string, frame: number) => {
+        const image = {
+          id: crypto.randomUUID(), galleryId: tenant.galleries[0]!, deviceId: null, idempotencyKey: key, blobSha256: blobId,
+          contentType: 'image/jpeg', width: 640, height: 480, bytes: jpeg.length, capturedAt: capturedAt(frame),
+        };
+        const outcome = await insertFrame(sql, tenant.tenantId, image, BENCH_STUDENT_ID, detections(frame).map((d) => ({ ...d, id: crypto.randomUUID() })));
+        if (!outcome.inserted) throw new Error(`direct insert ${key} did not insert`);
+      };
+      // The kiosk's request (the mutation asking only for what a device reads back) against one frame per transaction.
+      const single = await interleaved(frames, clients,
+        (frame) => bench.app.db.withTenantRaw(tenant.tenantId, (sql) => insertDirectly(sql, `direct-${clients}-${frame}`, frame)),
+        async (frame) => {
+          await keepAlive.graphql(DeviceIngestFrameDocument, variables('api-device', frame));
         });
-      };
-      // The kiosk's request: the mutation asking only for what a device reads back.
-      const deviceJob = async (frame: number) => {
-        await keepAlive.graphql(DeviceIngestFrameDocument, variables('api-device', frame));
-      };
-      // In the order baseline, API, API, baseline (half the frames each time): every insert makes the shared HNSW
-      // graph larger and the next insert dearer, and autovacuum wakes up between levels, so neither side may run
-      // all its frames in the worse half (a run with the baseline first measured it 2× slower at 4 and 16 clients).
-      const frameHalf = Math.ceil(frames / 2);
-      const directFirstHalf = await concurrently(frameHalf, clients, directJob);
-      const deviceFirstHalf = await concurrently(frameHalf, clients, deviceJob);
-      const deviceSecondHalf = await concurrently(frames - frameHalf, clients, (frame) => deviceJob(frameHalf + frame));
-      const directSecondHalf = await concurrently(frames - frameHalf, clients, (frame) => directJob(frameHalf + frame));
-      const direct = addTimed(directFirstHalf, directSecondHalf);
-      const apiDevice = addTimed(deviceFirstHalf, deviceSecondHalf);
+      const direct = single.baseline;
+      const apiDevice = single.api;
       // IngestFrame's full answer, with fetch (as ApiClient sends it) and with node:http: after, for the record.
       const api = await concurrently(frames, clients, async (frame) => {
         await client.graphql(IngestFrameDocument, variables('api', frame));
@@ -132,34 +139,17 @@ export async function benchIngest(backend: 'pglite' | 'postgres', adminUrl: stri
       const apiKeepAlive = await concurrently(frames, clients, async (frame) => {
         await keepAlive.graphql(IngestFrameDocument, variables('api-http', frame));
       });
-      // A device's backlog: BATCH frames per ingestFrames request.
-      const batches = Math.ceil(frames / BATCH);
+      // A device's backlog: BATCH frames per ingestFrames request, against the same statements BATCH frames per transaction.
       const framesOf = (batch: number) => Array.from({ length: Math.min(BATCH, frames - batch * BATCH) }, (_, i) => batch * BATCH + i);
-      const apiBatchJob = async (batch: number) => {
-        await keepAlive.graphql(DeviceIngestFramesDocument, { input: { frames: framesOf(batch).map((frame) => variables('api-batch', frame).input) } });
-      };
-      // Its baseline: the same statements, BATCH frames per transaction.
-      const directBatchJob = async (batch: number) => {
-        await bench.app.db.withTenantRaw(tenant.tenantId, async (sql) => {
-          for (const frame of framesOf(batch)) {
-            const image = {
-              id: crypto.randomUUID(), galleryId: tenant.galleries[0]!, deviceId: null, idempotencyKey: `direct-batch-${clients}-${frame}`, blobSha256: blobId,
-              contentType: 'image/jpeg', width: 640, height: 480, bytes: jpeg.length, capturedAt: capturedAt(frame),
-            };
-            const outcome = await insertFrame(sql, tenant.tenantId, image, BENCH_STUDENT_ID, detections(frame).map((d) => ({ ...d, id: crypto.randomUUID() })));
-            if (!outcome.inserted) throw new Error(`direct batch insert ${frame} did not insert`);
-          }
+      const batched = await interleaved(Math.ceil(frames / BATCH), clients,
+        (batch) => bench.app.db.withTenantRaw(tenant.tenantId, async (sql) => {
+          for (const frame of framesOf(batch)) await insertDirectly(sql, `direct-batch-${clients}-${frame}`, frame);
+        }),
+        async (batch) => {
+          await keepAlive.graphql(DeviceIngestFramesDocument, { input: { frames: framesOf(batch).map((frame) => variables('api-batch', frame).input) } });
         });
-      };
-      // In the order baseline, API, API, baseline (half the batches each time): every insert makes the shared
-      // HNSW graph larger and the next insert dearer, so neither side may run all its frames into the larger graph.
-      const half = Math.ceil(batches / 2);
-      const directFirst = await concurrently(half, clients, directBatchJob);
-      const apiFirst = await concurrently(half, clients, apiBatchJob);
-      const apiSecond = await concurrently(batches - half, clients, (batch) => apiBatchJob(half + batch));
-      const directSecond = await concurrently(batches - half, clients, (batch) => directBatchJob(half + batch));
-      const apiBatch = addTimed(apiFirst, apiSecond);
-      const directBatch = addTimed(directFirst, directSecond);
+      const apiBatch = batched.api;
+      const directBatch = batched.baseline;
       keepAlive.close();
       expected += 6 * frames * PER_FRAME;
       const [{ count }] = await bench.app.db.withTenant(tenant.tenantId, (tx) => tx.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM detections`) as [{ count: number }];
