@@ -63,32 +63,44 @@ function graphqlOperation(request: Request): { operationName?: string; query?: s
   }
 }
 
-/** Records every ingestFrame the page completes (request body + server answer). */
-export function recordIngests(page: Page): IngestCall[] & { settled(calls?: number, timeoutMs?: number): Promise<void> } {
+/**
+ * Records every frame the page's ingests complete (request body + server answer): one call per
+ * `ingestFrame`, and one per frame of an `ingestFrames` batch (a backlog), in order.
+ */
+export function recordIngests(page: Page): IngestCall[] & { settled(calls?: number, timeoutMs?: number): Promise<void>; readonly batches: number } {
   const calls: IngestCall[] = [];
+  let batches = 0;
   const reading = new Set<Promise<void>>();
   page.on('requestfinished', (request) => {
     const operation = graphqlOperation(request);
     if (!operation?.query?.includes('ingestFrame')) return;
-    const input = operation.variables?.['input'] as { idempotencyKey: string; detections: unknown[] };
+    type Input = { idempotencyKey: string; detections: unknown[] };
+    type Answer = { duplicate: boolean; image: { id: string } };
+    const input = operation.variables?.['input'] as Input & { frames?: Input[] };
+    const frames = input.frames ?? [input];
+    if (input.frames) batches += 1;
     // Recorded when the request finishes, in order; the answer's fields once its body is read. The page's
     // queue can report itself drained before this event reaches the test: settled(n) waits for n calls and
     // for their answers to be read.
-    const call: IngestCall = { idempotencyKey: input.idempotencyKey, detections: input.detections.length, imageId: null, duplicate: null };
-    calls.push(call);
+    const recorded = frames.map((frame): IngestCall => ({ idempotencyKey: frame.idempotencyKey, detections: frame.detections.length, imageId: null, duplicate: null }));
+    calls.push(...recorded);
     const read = (async () => {
-      const body = (await (await request.response())?.json().catch(() => null)) as { data?: { ingestFrame?: { duplicate: boolean; image: { id: string } } } } | null;
-      call.imageId = body?.data?.ingestFrame?.image.id ?? null;
-      call.duplicate = body?.data?.ingestFrame?.duplicate ?? null;
+      const body = (await (await request.response())?.json().catch(() => null)) as { data?: { ingestFrame?: Answer; ingestFrames?: { frames: Answer[] } } } | null;
+      const answers = input.frames ? (body?.data?.ingestFrames?.frames ?? []) : [body?.data?.ingestFrame];
+      recorded.forEach((call, index) => {
+        call.imageId = answers[index]?.image.id ?? null;
+        call.duplicate = answers[index]?.duplicate ?? null;
+      });
     })();
     reading.add(read);
     void read.finally(() => reading.delete(read));
   });
   const settled = async (count = 0, timeoutMs = 10_000) => {
-    await waitFor(async () => calls.length, (recorded) => recorded >= count, timeoutMs, `${count} ingestFrame calls recorded`);
+    await waitFor(async () => calls.length, (recorded) => recorded >= count, timeoutMs, `${count} ingested frames recorded`);
     await Promise.all(reading);
   };
-  return Object.assign(calls, { settled });
+  // A getter, so the count is read when asked (Object.assign would copy its value once).
+  return Object.defineProperty(Object.assign(calls, { settled }), 'batches', { get: () => batches }) as IngestCall[] & { settled: typeof settled; readonly batches: number };
 }
 
 /** The `searchPerson` input the page sends next. */

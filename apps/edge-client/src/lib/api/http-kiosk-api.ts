@@ -2,7 +2,7 @@
 // at `/graphql` (typed documents from @person-search/schema) for the rest; the
 // key or device token travels as a bearer token (credentials.ts), and a request
 // refused as UNAUTHENTICATED is sent once more after the credentials renew.
-import { DeviceIngestFrameDocument, ModelsDocument, SearchPersonDocument } from '@person-search/schema';
+import { DeviceIngestFrameDocument, DeviceIngestFramesDocument, ModelsDocument, SearchPersonDocument } from '@person-search/schema';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql/language/printer.js';
 import { ApiError, apiErrorCodeFrom } from './api-error.js';
@@ -44,6 +44,11 @@ export class HttpKioskApi implements KioskApi {
   async ingestFrame(request: IngestFrameRequest): Promise<{ imageId: string }> {
     const data = await this.graphql(DeviceIngestFrameDocument, { input: request });
     return { imageId: data.ingestFrame.image.id };
+  }
+
+  async ingestFrames(requests: IngestFrameRequest[]): Promise<{ imageId: string }[]> {
+    const data = await this.graphql(DeviceIngestFramesDocument, { input: { frames: requests } });
+    return data.ingestFrames.frames.map((frame) => ({ imageId: frame.image.id }));
   }
 
   async searchPerson(request: SearchRequest): Promise<SearchResult> {

@@ -79,6 +79,8 @@ export interface KioskApi {
   identity(): Promise<KioskIdentity>;
   uploadBlob(image: Blob): Promise<UploadedBlob>;
   ingestFrame(request: IngestFrameRequest): Promise<{ imageId: string }>;
+  /** Several frames in one request and one transaction (at most 32; all or none), answered in order. */
+  ingestFrames(requests: IngestFrameRequest[]): Promise<{ imageId: string }[]>;
   searchPerson(request: SearchRequest): Promise<SearchResult>;
   activeStudent(): Promise<StudentModelLocation>;
   /** GET /healthz without the key: true when the server answers 2xx (the upload circuit's probe). */

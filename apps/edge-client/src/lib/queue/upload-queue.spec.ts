@@ -5,7 +5,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../api/api-error.js';
 import type { IngestFrameRequest, KioskApi, SearchResult, StudentModelLocation, UploadedBlob } from '../api/kiosk-api.js';
-import { UploadQueue, type NewFrame, type QueueStatus } from './upload-queue.js';
+import { UPLOAD_BATCH, UploadQueue, type NewFrame, type QueueStatus } from './upload-queue.js';
 
 type Failure = 'network' | 'lost-answer' | 'refused' | null;
 
@@ -34,11 +34,27 @@ class InMemoryApi implements KioskApi {
     return { blobId: `sha-${image.size}`, width: 4, height: 4 };
   }
 
+  /** ingestFrames calls, and the frames each held. */
+  batches: string[][] = [];
+  /** Frames the server refuses whenever they are sent (a batch holding one is refused whole). */
+  refusedKeys = new Set<string>();
+
+  async ingestFrames(requests: IngestFrameRequest[]): Promise<{ imageId: string }[]> {
+    this.batches.push(requests.map((request) => request.idempotencyKey));
+    const failure = this.ingestFailures.shift() ?? null;
+    if (failure === 'network') throw new ApiError('NETWORK', 'No connection to the server');
+    const refused = requests.findIndex((request) => this.refusedKeys.has(request.idempotencyKey));
+    if (failure === 'refused' || refused >= 0) throw new ApiError('BAD_USER_INPUT', `frames[${Math.max(0, refused)}].detections[0].box is outside the image`);
+    for (const request of requests) if (!this.framesByKey.has(request.idempotencyKey)) this.framesByKey.set(request.idempotencyKey, request);
+    if (failure === 'lost-answer') throw new ApiError('NETWORK', 'connection reset');
+    return requests.map((request) => ({ imageId: `image-${request.idempotencyKey}` }));
+  }
+
   async ingestFrame(request: IngestFrameRequest): Promise<{ imageId: string }> {
     this.ingestCalls += 1;
     const failure = this.ingestFailures.shift() ?? null;
     if (failure === 'network') throw new ApiError('NETWORK', 'No connection to the server');
-    if (failure === 'refused') throw new ApiError('BAD_USER_INPUT', 'detections[0].box is outside the image');
+    if (failure === 'refused' || this.refusedKeys.has(request.idempotencyKey)) throw new ApiError('BAD_USER_INPUT', 'detections[0].box is outside the image');
     if (!this.framesByKey.has(request.idempotencyKey)) this.framesByKey.set(request.idempotencyKey, request);
     // The server committed, but the answer never reached the kiosk.
     if (failure === 'lost-answer') throw new ApiError('NETWORK', 'connection reset');
@@ -154,6 +170,50 @@ describe('UploadQueue', () => {
     expect(status).toMatchObject({ pending: 0, uploaded: 0, lastError: 'BAD_USER_INPUT: detections[0].box is outside the image' });
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(api.ingestCalls).toBe(1);
+  });
+
+  it('sends a backlog in batches once the server answers again, each frame once', async () => {
+    api.up = false;
+    queue = await UploadQueue.open(api, SCOPE, FAST_BACKOFF);
+    const keys = Array.from({ length: 11 }, (_, i) => `backlog-${String(i).padStart(2, '0')}`);
+    for (const [i, key] of keys.entries()) await queue.enqueue(frame(key, `2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z`));
+    await until(queue, (s) => s.offline && s.pending === 11);
+    api.up = true;
+    await until(queue, (s) => s.uploaded === 11 && s.pending === 0);
+    // One frame after the outage (it shows uploads work again), then batches of at most UPLOAD_BATCH, oldest first.
+    expect(api.ingestCalls).toBeGreaterThanOrEqual(1);
+    expect(api.batches.length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...api.batches.map((batch) => batch.length))).toBeLessThanOrEqual(UPLOAD_BATCH);
+    expect(api.batches.flat()).toEqual([...api.batches.flat()].sort());
+    expect([...api.framesByKey.keys()].sort()).toEqual(keys);
+    expect(api.blobUploads).toBe(11);
+  });
+
+  it('sends a refused batch again frame by frame, parking only the refused frame', async () => {
+    api.up = false;
+    api.refusedKeys.add('batch-bad');
+    queue = await UploadQueue.open(api, SCOPE, FAST_BACKOFF);
+    for (const [i, key] of ['batch-ok-1', 'batch-bad', 'batch-ok-2', 'batch-ok-3'].entries()) await queue.enqueue(frame(key, `2026-01-01T00:00:0${i}.000Z`));
+    await until(queue, (s) => s.offline && s.pending === 4);
+    api.up = true;
+    const status = await until(queue, (s) => s.pending === 0 && s.failed === 1);
+    expect(status.uploaded).toBe(3);
+    expect(api.batches.some((batch) => batch.includes('batch-bad'))).toBe(true);
+    expect([...api.framesByKey.keys()].sort()).toEqual(['batch-ok-1', 'batch-ok-2', 'batch-ok-3']);
+  });
+
+  it('stores a batch once when its answer is lost', async () => {
+    api.up = false;
+    queue = await UploadQueue.open(api, SCOPE, FAST_BACKOFF);
+    for (const [i, key] of ['lb-1', 'lb-2', 'lb-3', 'lb-4'].entries()) await queue.enqueue(frame(key, `2026-01-01T00:00:0${i}.000Z`));
+    await until(queue, (s) => s.offline && s.pending === 4);
+    // The probe's single frame goes through; the batch after it is stored but its answer lost.
+    api.ingestFailures = [null, 'lost-answer'];
+    api.up = true;
+    await until(queue, (s) => s.uploaded === 4 && s.pending === 0);
+    expect(api.batches.length).toBeGreaterThanOrEqual(2); // the lost one and its retry
+    expect([...api.framesByKey.keys()].sort()).toEqual(['lb-1', 'lb-2', 'lb-3', 'lb-4']);
+    expect(api.blobUploads).toBe(4);
   });
 
   it('finds frames queued before a reload and sends them', async () => {

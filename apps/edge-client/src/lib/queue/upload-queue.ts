@@ -1,8 +1,11 @@
-// Uploads captured frames in the background, oldest first, one at a time: blob
-// first, then `ingestFrame` with the frame's idempotency key, so a retry after a
-// lost answer stores the frame once. A transient failure opens one shared
-// circuit (jittered backoff, then a /healthz probe before the next upload);
-// refusals park the frame.
+// Uploads captured frames in the background, oldest first: blob first, then
+// `ingestFrame` with the frame's idempotency key, so a retry after a lost
+// answer stores the frame once. A backlog (after an outage, a reload) goes up to
+// BATCH frames per `ingestFrames` request once the server answers again: the
+// blobs one by one, then one request for the frames. A transient failure opens
+// one shared circuit (jittered backoff, then a /healthz probe and a single frame
+// before the next batch); refusals park the frame (a refused batch is sent again
+// frame by frame, so only the refused one is parked).
 import { ApiError } from '../api/api-error.js';
 import type { KioskApi } from '../api/kiosk-api.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
@@ -37,7 +40,13 @@ export interface QueueScope {
 
 /** Only one tab per scope uploads at a time (Web Locks); the others keep queueing. */
 const UPLOAD_LOCK_PREFIX = 'person-search-kiosk-upload:';
+/** Frames per `ingestFrames` request when more than one is waiting (the server takes up to 32). */
+export const UPLOAD_BATCH = 8;
 const LOCK_BUSY_RECHECK_MS = 5_000;
+
+function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError('INTERNAL_SERVER_ERROR', String(error), { cause: error });
+}
 
 export class UploadQueue extends EventTarget {
   private current: QueueStatus = { pending: 0, failed: 0, uploaded: 0, lastError: null, offline: false, retryAt: null };
@@ -121,8 +130,10 @@ export class UploadQueue extends EventTarget {
       // After a failure, a cheap probe decides whether the server is back before a frame is sent again.
       if (this.circuit.isOpen && !(await this.api.healthy())) {
         this.recordFailure(new ApiError('NETWORK', 'The server does not answer'));
+      } else if (this.circuit.isOpen || pending.length === 1) {
+        await this.upload(oldest); // after a failure, one frame shows whether uploads work again
       } else {
-        await this.upload(oldest);
+        await this.uploadBatch(pending.slice(0, UPLOAD_BATCH));
       }
       await this.refreshCounts();
     }
@@ -135,6 +146,69 @@ export class UploadQueue extends EventTarget {
     this.current.offline = error.code === 'NETWORK';
   }
 
+  /** Blobs first (one by one, each kept once stored), then one `ingestFrames` for the frames that have theirs. */
+  private async uploadBatch(frames: QueuedFrame[]): Promise<void> {
+    const ready: QueuedFrame[] = [];
+    for (const frame of frames) {
+      if (frame.blobId) {
+        ready.push(frame);
+        continue;
+      }
+      try {
+        const withBlob = { ...frame, blobId: (await this.api.uploadBlob(frame.jpeg)).blobId };
+        await this.store.put(withBlob);
+        ready.push(withBlob);
+      } catch (error) {
+        if (!(await this.failed(frame, undefined, error))) return; // transient: the circuit is open, stop here
+      }
+    }
+    if (ready.length === 0) return;
+    try {
+      await this.api.ingestFrames(ready.map((frame) => this.ingestRequest(frame, frame.blobId!)));
+    } catch (error) {
+      const apiError = asApiError(error);
+      if (apiError.transient) {
+        for (const frame of ready) await this.store.put({ ...frame, attempts: frame.attempts + 1, lastError: `${apiError.code}: ${apiError.message}`, notBefore: 0 });
+        this.recordFailure(apiError);
+        return;
+      }
+      // Refused: all or none was stored. Frame by frame, only the refused one is parked (the others are stored,
+      // once each: their keys are unchanged).
+      for (const frame of ready) await this.upload(frame);
+      return;
+    }
+    for (const frame of ready) await this.store.delete(frame.idempotencyKey);
+    this.succeeded(ready.length);
+  }
+
+  private ingestRequest(frame: QueuedFrame, blobId: string) {
+    return { idempotencyKey: frame.idempotencyKey, galleryId: frame.galleryId, blobId, capturedAt: frame.capturedAt, modelId: frame.modelId, detections: frame.detections };
+  }
+
+  private succeeded(frames: number): void {
+    this.current.uploaded += frames;
+    this.circuit.succeed();
+    // Recovered: an old error would only mislead staff (refused frames keep their own count).
+    Object.assign(this.current, { offline: false, lastError: null, retryAt: null });
+  }
+
+  /**
+   * Records a frame's failed attempt: a transient one keeps it pending and opens the circuit, a refusal parks
+   * it. Returns whether the next frame may go at once (a refusal).
+   */
+  private async failed(frame: QueuedFrame, blobId: string | undefined, error: unknown): Promise<boolean> {
+    const apiError = asApiError(error);
+    const lastError = `${apiError.code}: ${apiError.message}`;
+    await this.store.put({ ...frame, blobId, attempts: frame.attempts + 1, lastError, state: apiError.transient ? 'pending' : 'failed', notBefore: 0 });
+    if (apiError.transient) {
+      this.recordFailure(apiError);
+      return false;
+    }
+    // A refusal is about this frame, not the server: the next frame goes at once.
+    this.current.lastError = lastError;
+    return true;
+  }
+
   private async upload(frame: QueuedFrame): Promise<void> {
     let blobId = frame.blobId;
     try {
@@ -142,29 +216,11 @@ export class UploadQueue extends EventTarget {
         blobId = (await this.api.uploadBlob(frame.jpeg)).blobId;
         await this.store.put({ ...frame, blobId });
       }
-      await this.api.ingestFrame({
-        idempotencyKey: frame.idempotencyKey,
-        galleryId: frame.galleryId,
-        blobId,
-        capturedAt: frame.capturedAt,
-        modelId: frame.modelId,
-        detections: frame.detections,
-      });
+      await this.api.ingestFrame(this.ingestRequest(frame, blobId));
       await this.store.delete(frame.idempotencyKey);
-      this.current.uploaded += 1;
-      this.circuit.succeed();
-      // Recovered: an old error would only mislead staff (refused frames keep their own count).
-      Object.assign(this.current, { offline: false, lastError: null, retryAt: null });
+      this.succeeded(1);
     } catch (error) {
-      const apiError = error instanceof ApiError ? error : new ApiError('INTERNAL_SERVER_ERROR', String(error), { cause: error });
-      const lastError = `${apiError.code}: ${apiError.message}`;
-      await this.store.put({ ...frame, blobId, attempts: frame.attempts + 1, lastError, state: apiError.transient ? 'pending' : 'failed', notBefore: 0 });
-      if (apiError.transient) {
-        this.recordFailure(apiError);
-      } else {
-        // A refusal is about this frame, not the server: the next frame goes at once.
-        this.current.lastError = lastError;
-      }
+      await this.failed(frame, blobId, error);
     }
   }
 
