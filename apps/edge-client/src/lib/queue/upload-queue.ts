@@ -168,8 +168,8 @@ export class UploadQueue extends EventTarget {
     } catch (error) {
       const apiError = asApiError(error);
       if (apiError.transient) {
-        for (const frame of ready) await this.store.put({ ...frame, attempts: frame.attempts + 1, lastError: `${apiError.code}: ${apiError.message}`, notBefore: 0 });
-        this.recordFailure(apiError);
+        for (const frame of ready) await this.saveAttempt(frame, frame.blobId, apiError);
+        this.recordFailure(apiError); // one failure of the server, however many frames it held
         return;
       }
       // Refused: all or none was stored. Frame by frame, only the refused one is parked (the others are stored,
@@ -198,15 +198,19 @@ export class UploadQueue extends EventTarget {
    */
   private async failed(frame: QueuedFrame, blobId: string | undefined, error: unknown): Promise<boolean> {
     const apiError = asApiError(error);
-    const lastError = `${apiError.code}: ${apiError.message}`;
-    await this.store.put({ ...frame, blobId, attempts: frame.attempts + 1, lastError, state: apiError.transient ? 'pending' : 'failed', notBefore: 0 });
+    await this.saveAttempt(frame, blobId, apiError);
     if (apiError.transient) {
       this.recordFailure(apiError);
       return false;
     }
     // A refusal is about this frame, not the server: the next frame goes at once.
-    this.current.lastError = lastError;
+    this.current.lastError = `${apiError.code}: ${apiError.message}`;
     return true;
+  }
+
+  /** Stores a failed attempt on the frame: pending again after a transient failure, parked after a refusal. */
+  private async saveAttempt(frame: QueuedFrame, blobId: string | undefined, apiError: ApiError): Promise<void> {
+    await this.store.put({ ...frame, blobId, attempts: frame.attempts + 1, lastError: `${apiError.code}: ${apiError.message}`, state: apiError.transient ? 'pending' : 'failed', notBefore: 0 });
   }
 
   private async upload(frame: QueuedFrame): Promise<void> {
