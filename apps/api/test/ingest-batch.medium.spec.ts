@@ -109,6 +109,11 @@ describe.each(backends())('ingestFrames (%s)', (backend) => {
     const withABlob = await ingest([frame(b), frame(b, { blobId: aBlob })], b.device);
     expect(errorCodes(withABlob)).toEqual(['NOT_FOUND']);
     expect(errorField(withABlob)).toBe('input.frames[1].blobId');
+    // Frames are checked concurrently, yet the refusal names the first bad frame: frame 1's blob lookup
+    // (a file read) answers after frame 2's box check.
+    const outside = frame(b, { detections: [{ box: { x1: 10, y1: 20, x2: 900, y2: 200 }, score: 0.9, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, 1)) }] });
+    const twoBad = await ingest([frame(b), frame(b, { blobId: aBlob }), outside], b.device);
+    expect(errorField(twoBad)).toBe('input.frames[1].blobId');
     expect(await rowCounts()).toEqual(before);
     // Nor may a SEARCH key ingest.
     expect(errorCodes(await ingest([frame(a)], a.search))).toEqual(['FORBIDDEN']);

@@ -8,7 +8,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Prisma } from '@person-search/db';
+import { Prisma, type SqlClient } from '@person-search/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   annSettingsSql,
@@ -44,7 +44,7 @@ describe('stage-1 vector SQL', () => {
     await expect(`-- nearestStudentNeighbours, hnsw ${source}\n${text(hnsw)}\n`).toMatchFileSnapshot('sql-snapshots/nearest-student-neighbours.sql');
     await expect(`-- nearestStudentNeighbours, exact ${source}\n${text(exact)}\n`).toMatchFileSnapshot('sql-snapshots/nearest-student-neighbours-exact.sql');
     await expect(`-- filteredRowCount ${source}\n${text(filteredRowCountSql(tenantId, filter, 10_000))}\n`).toMatchFileSnapshot('sql-snapshots/filtered-row-count.sql');
-    await expect(`-- annSettings\n${annSettingsSql(200).sql.trim()}\n`).toMatchFileSnapshot('sql-snapshots/ann-settings.sql');
+    await expect(`-- annSettings (values: ${annSettingsSql(200).values.join(', ')})\n${annSettingsSql(200).sql.trim()}\n`).toMatchFileSnapshot('sql-snapshots/ann-settings.sql');
     await expect(`-- indexRowsEstimate ${source}\n${text(indexRowsEstimateSql(tenantId))}\n`).toMatchFileSnapshot('sql-snapshots/index-rows-estimate.sql');
   });
 });
@@ -137,6 +137,19 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
     await db.asSystem((tx) => tx.$executeRaw`ANALYZE detections`);
   }, 600_000);
   afterAll(() => server?.close());
+
+  it('sets the same stage-1 settings by annSettingsSql as beside the tenant scope', async () => {
+    const expected = annTransactionSettings(200);
+    const names = Object.keys(expected);
+    const read = (tx: SqlClient) => tx.$queryRaw<{ name: string; value: string }[]>`SELECT name, current_setting(name) AS value FROM unnest(${names}::text[]) AS name`;
+    const bySql = await server.app.db.withTenant(tenant.tenantId, async (tx) => {
+      await tx.$queryRaw(annSettingsSql(200));
+      return read(tx);
+    });
+    const byScope = await server.app.db.withTenant(tenant.tenantId, read, { settings: expected });
+    expect(Object.fromEntries(bySql.map((row) => [row.name, row.value]))).toEqual(expected);
+    expect(Object.fromEntries(byScope.map((row) => [row.name, row.value]))).toEqual(expected);
+  });
 
   it('uses the model’s HNSW index for the HNSW plan and a plain scan for the exact plan', async () => {
     const query = unitEmbedding(FIXTURE_DIMENSION, 7);

@@ -1,2 +1,2 @@
--- annSettings
-SELECT set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('max_parallel_workers_per_gather', '0', true)
+-- annSettings (values: hnsw.ef_search, 200, hnsw.iterative_scan, relaxed_order, max_parallel_workers_per_gather, 0)
+SELECT set_config(?, ?, true), set_config(?, ?, true), set_config(?, ?, true)

@@ -183,7 +183,12 @@ export function baseEfSearch(limit: number): number {
  * `presetSettings` for the same `limit` and stage 1 sends no settings statement.
  */
 export function annTransactionSettings(limit: number): Readonly<Record<string, string>> {
-  return { 'hnsw.ef_search': String(baseEfSearch(limit)), 'hnsw.iterative_scan': 'relaxed_order', max_parallel_workers_per_gather: '0' };
+  return stage1Settings(baseEfSearch(limit));
+}
+
+/** The settings stage 1 runs with, whether set with the tenant scope or by annSettingsSql (why each: there). */
+function stage1Settings(efSearch: number): Readonly<Record<string, string>> {
+  return { 'hnsw.ef_search': String(efSearch), 'hnsw.iterative_scan': 'relaxed_order', max_parallel_workers_per_gather: '0' };
 }
 
 /** Whether the search narrows the tenant's rows by gallery or time (the detection exclusion does not count). */
@@ -232,15 +237,24 @@ export function chooseAnnPlan(input: { limit: number; admittedRows: number; cap:
  */
 function filterSql(tenantId: string, filter: AnnFilter, galleryIds: readonly string[] | null, everyGallery = false): Prisma.Sql {
   const galleries = galleryIds ? [...galleryIds] : null;
-  const galleryCondition = everyGallery
-    ? Prisma.sql`gallery_id = ANY(COALESCE(${galleries}::uuid[], ARRAY(SELECT id FROM galleries WHERE tenant_id = ${tenantId}::uuid)))`
-    : Prisma.sql`(${galleries}::uuid[] IS NULL OR gallery_id = ANY(${galleries}::uuid[]))`;
+  const galleryCondition = everyGallery ? listedGalleriesSql(tenantId, galleryIds) : Prisma.sql`(${galleries}::uuid[] IS NULL OR gallery_id = ANY(${galleries}::uuid[]))`;
   return Prisma.sql`tenant_id = ${tenantId}::uuid
         AND student_model_id = ${filter.modelId}
         AND ${galleryCondition}
-        AND (${filter.capturedAfter}::timestamptz IS NULL OR captured_at >= ${filter.capturedAfter}::timestamptz)
-        AND (${filter.capturedBefore}::timestamptz IS NULL OR captured_at <= ${filter.capturedBefore}::timestamptz)
+        AND ${timeWindowSql(filter)}
         AND (${filter.excludeDetectionId}::uuid IS NULL OR id <> ${filter.excludeDetectionId}::uuid)`;
+}
+
+/** The filter's galleries, or all the tenant's when it names none: an index range per gallery (filterSql's `everyGallery`, the count). */
+function listedGalleriesSql(tenantId: string, galleryIds: readonly string[] | null): Prisma.Sql {
+  const galleries = galleryIds ? [...galleryIds] : null;
+  return Prisma.sql`gallery_id = ANY(COALESCE(${galleries}::uuid[], ARRAY(SELECT id FROM galleries WHERE tenant_id = ${tenantId}::uuid)))`;
+}
+
+/** capturedAfter ≤ captured_at ≤ capturedBefore, either bound optional. */
+function timeWindowSql(filter: Pick<AnnFilter, 'capturedAfter' | 'capturedBefore'>): Prisma.Sql {
+  return Prisma.sql`(${filter.capturedAfter}::timestamptz IS NULL OR captured_at >= ${filter.capturedAfter}::timestamptz)
+        AND (${filter.capturedBefore}::timestamptz IS NULL OR captured_at <= ${filter.capturedBefore}::timestamptz)`;
 }
 
 /**
@@ -289,14 +303,12 @@ export function nearestStudentNeighboursSql(tenantId: string, query: Float32Arra
  * exact retry covers that.
  */
 export function filteredRowCountSql(tenantId: string, filter: AnnFilter, cap: number): Prisma.Sql {
-  const galleries = filter.galleryIds ? [...filter.galleryIds] : null;
   return Prisma.sql`
     SELECT count(*)::int AS count FROM (
       SELECT 1 FROM detections
       WHERE tenant_id = ${tenantId}::uuid
-        AND gallery_id = ANY(COALESCE(${galleries}::uuid[], ARRAY(SELECT id FROM galleries WHERE tenant_id = ${tenantId}::uuid)))
-        AND (${filter.capturedAfter}::timestamptz IS NULL OR captured_at >= ${filter.capturedAfter}::timestamptz)
-        AND (${filter.capturedBefore}::timestamptz IS NULL OR captured_at <= ${filter.capturedBefore}::timestamptz)
+        AND ${listedGalleriesSql(tenantId, filter.galleryIds)}
+        AND ${timeWindowSql(filter)}
       LIMIT ${cap + 1}
     ) AS admitted`;
 }
@@ -319,7 +331,8 @@ export function indexRowsEstimateSql(tenantId: string): Prisma.Sql {
  * and on a busy server the searches already keep every core busy.
  */
 export function annSettingsSql(efSearch: number): Prisma.Sql {
-  return Prisma.sql`SELECT set_config('hnsw.ef_search', ${String(efSearch)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('max_parallel_workers_per_gather', '0', true)`;
+  const settings = Object.entries(stage1Settings(efSearch)).map(([name, value]) => Prisma.sql`set_config(${name}, ${value}, true)`);
+  return Prisma.sql`SELECT ${Prisma.join(settings, ', ')}`;
 }
 
 export interface AnnResult {

@@ -142,8 +142,12 @@ export function createFrameService({ db, blobs, models, config, log, onTeacherWo
         if (first !== undefined) throw badInput(`input.frames[${index}].idempotencyKey`, `repeats frames[${first}]'s key; each frame needs its own`);
         keys.set(input.idempotencyKey, index);
       });
-      const frames: PreparedFrame[] = [];
-      for (const [index, input] of inputs.entries()) frames.push(await prepareFrame(device, input, `input.frames[${index}]`));
+      // Checked concurrently (a blob-metadata miss reads a file); a refusal names the first bad frame by position.
+      const prepared = await Promise.allSettled(inputs.map((input, index) => prepareFrame(device, input, `input.frames[${index}]`)));
+      const frames = prepared.map((outcome) => {
+        if (outcome.status === 'rejected') throw outcome.reason;
+        return outcome.value;
+      });
       const results = await db.withTenantRaw(device.tenantId, async (tx) => {
         const stored: IngestResult[] = [];
         for (const frame of frames) stored.push(await storeFrame(tx, device, frame));
