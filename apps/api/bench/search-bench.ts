@@ -236,12 +236,16 @@ async function benchGraphqlSearch(bench: BenchEnvironment, tenant: LoadedTenant,
     const totalMs: number[] = [];
     const plans = new Set<string>();
     const hitIds: string[][] = [];
-    for (const query of queries) {
+    for (const [index, query] of queries.entries()) {
       const variables = searchVariables(query, filter);
+      // Each query runs with both clients, first with fetch or with node:http in turn: the second run of a
+      // query finds its pages cached, and a fixed order handed that to one client (node:http, measured second).
+      const viaKeepAlive = () => timed(() => keepAlive.graphql(SearchPersonDocument, variables));
+      const keepAliveFirst = index % 2 === 1 ? await viaKeepAlive() : null;
       const { ms: elapsed, value } = await timed(() => retryReset(() => client.graphql(SearchPersonDocument, variables)));
       hitIds.push(value.searchPerson.hits.map((hit) => hit.detection.id));
       ms.push(elapsed);
-      keepAliveMs.push((await timed(() => keepAlive.graphql(SearchPersonDocument, variables))).ms);
+      keepAliveMs.push((keepAliveFirst ?? (await viaKeepAlive())).ms);
       annMs.push(value.searchPerson.stats.annMs);
       queryMs.push(value.searchPerson.stats.queryMs);
       rerankMs.push(value.searchPerson.stats.rerankMs);
@@ -256,7 +260,7 @@ async function benchGraphqlSearch(bench: BenchEnvironment, tenant: LoadedTenant,
     gql.push({ backend: bench.backend, 'rows/tenant': rows, filter: name, plan: [...plans].join('+'), 'p50 ms': round2(percentile(ms, 0.5)), 'p95 ms': round2(percentile(ms, 0.95)), 'p50 ms, node:http client': round2(percentile(keepAliveMs, 0.5)), 'stats.queryMs p50': round2(percentile(queryMs, 0.5)), 'stats.annMs p50': round2(percentile(annMs, 0.5)), 'stats.rerankMs p50': round2(percentile(rerankMs, 0.5)), 'hit read again p50': round2(percentile(hitReadMs, 0.5)), 'stats.totalMs p50': round2(percentile(totalMs, 0.5)), target: name === 'none' ? '≤ 20 ms at 1M' : '≤ 25 ms at 1M' });
   }
   keepAlive.close();
-  emit({ title: 'searchPerson through GraphQL (embedding query, no re-rank, top 20 of 200; p50/p95 with fetch, then the same query with a kept-alive node:http client)', rows: gql });
+  emit({ title: 'searchPerson through GraphQL (embedding query, no re-rank, top 20 of 200; p50/p95 with fetch, and the same query with a kept-alive node:http client, each first for half the queries; stats.* from the fetch run)', rows: gql });
 }
 
 const summary: Record<string, Cell>[] = [];
