@@ -41,6 +41,8 @@ describe.each(backends())('ingestFrames (%s)', (backend) => {
     ...overrides,
   });
 
+  /** A frame whose only box reaches past its 320-pixel-wide image. */
+  const outsideTheImage = (tenant: TenantKeys) => frame(tenant, { detections: [{ box: { x1: 10, y1: 20, x2: 900, y2: 200 }, score: 0.9, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, 1)) }] });
   const rowCounts = () => server.app.db.asSystem(async (tx) => ({ images: await tx.image.count(), detections: await tx.detection.count() }));
   const ingest = (frames: IngestFrameInput[], credential = a.device) => server.gql(DeviceIngestFramesDocument, { input: { frames } }, credential);
   const errorField = (response: Awaited<ReturnType<typeof ingest>>) => (response.errors?.[0]?.extensions as { field?: string } | undefined)?.field;
@@ -76,7 +78,7 @@ describe.each(backends())('ingestFrames (%s)', (backend) => {
 
   it('refuses the whole batch, naming the frame, when one frame breaks a rule; nothing is stored', async () => {
     const before = await rowCounts();
-    const outside = frame(a, { detections: [{ box: { x1: 10, y1: 20, x2: 900, y2: 200 }, score: 0.9, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, 1)) }] });
+    const outside = outsideTheImage(a);
     const refused = await ingest([frame(a), outside, frame(a)]);
     expect(errorCodes(refused)).toEqual(['BAD_USER_INPUT']);
     expect(errorField(refused)).toBe('input.frames[1].detections[0].box');
@@ -111,7 +113,7 @@ describe.each(backends())('ingestFrames (%s)', (backend) => {
     expect(errorField(withABlob)).toBe('input.frames[1].blobId');
     // Frames are checked concurrently, yet the refusal names the first bad frame: frame 1's blob lookup
     // (a file read) answers after frame 2's box check.
-    const outside = frame(b, { detections: [{ box: { x1: 10, y1: 20, x2: 900, y2: 200 }, score: 0.9, embedding: b64(unitEmbedding(FIXTURE_DIMENSION, 1)) }] });
+    const outside = outsideTheImage(b);
     const twoBad = await ingest([frame(b), frame(b, { blobId: aBlob }), outside], b.device);
     expect(errorField(twoBad)).toBe('input.frames[1].blobId');
     expect(await rowCounts()).toEqual(before);

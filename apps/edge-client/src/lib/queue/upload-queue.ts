@@ -44,6 +44,8 @@ const UPLOAD_LOCK_PREFIX = 'person-search-kiosk-upload:';
 export const UPLOAD_BATCH = 8;
 const LOCK_BUSY_RECHECK_MS = 5_000;
 
+type FrameWithBlob = QueuedFrame & { blobId: string };
+
 function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError('INTERNAL_SERVER_ERROR', String(error), { cause: error });
 }
@@ -148,27 +150,21 @@ export class UploadQueue extends EventTarget {
 
   /** Blobs first (one by one, each kept once stored), then one `ingestFrames` for the frames that have theirs. */
   private async uploadBatch(frames: QueuedFrame[]): Promise<void> {
-    const ready: QueuedFrame[] = [];
+    const ready: FrameWithBlob[] = [];
     for (const frame of frames) {
-      if (frame.blobId) {
-        ready.push(frame);
-        continue;
-      }
       try {
-        const withBlob = { ...frame, blobId: (await this.api.uploadBlob(frame.jpeg)).blobId };
-        await this.store.put(withBlob);
-        ready.push(withBlob);
+        ready.push(await this.withBlob(frame));
       } catch (error) {
-        if (!(await this.failed(frame, undefined, error))) return; // transient: the circuit is open, stop here
+        if (!(await this.failed(frame, error))) return; // transient: the circuit is open, stop here
       }
     }
     if (ready.length === 0) return;
     try {
-      await this.api.ingestFrames(ready.map((frame) => this.ingestRequest(frame, frame.blobId!)));
+      await this.api.ingestFrames(ready.map((frame) => this.ingestRequest(frame)));
     } catch (error) {
       const apiError = asApiError(error);
       if (apiError.transient) {
-        for (const frame of ready) await this.saveAttempt(frame, frame.blobId, apiError);
+        for (const frame of ready) await this.saveAttempt(frame, apiError);
         this.recordFailure(apiError); // one failure of the server, however many frames it held
         return;
       }
@@ -181,8 +177,16 @@ export class UploadQueue extends EventTarget {
     this.succeeded(ready.length);
   }
 
-  private ingestRequest(frame: QueuedFrame, blobId: string) {
-    return { idempotencyKey: frame.idempotencyKey, galleryId: frame.galleryId, blobId, capturedAt: frame.capturedAt, modelId: frame.modelId, detections: frame.detections };
+  /** The frame with its blob on the server: uploaded now, and kept on the stored frame, unless an earlier attempt did. */
+  private async withBlob(frame: QueuedFrame): Promise<FrameWithBlob> {
+    if (frame.blobId) return frame as FrameWithBlob;
+    const uploaded = { ...frame, blobId: (await this.api.uploadBlob(frame.jpeg)).blobId };
+    await this.store.put(uploaded);
+    return uploaded;
+  }
+
+  private ingestRequest(frame: FrameWithBlob) {
+    return { idempotencyKey: frame.idempotencyKey, galleryId: frame.galleryId, blobId: frame.blobId, capturedAt: frame.capturedAt, modelId: frame.modelId, detections: frame.detections };
   }
 
   private succeeded(frames: number): void {
@@ -196,9 +200,9 @@ export class UploadQueue extends EventTarget {
    * Records a frame's failed attempt: a transient one keeps it pending and opens the circuit, a refusal parks
    * it. Returns whether the next frame may go at once (a refusal).
    */
-  private async failed(frame: QueuedFrame, blobId: string | undefined, error: unknown): Promise<boolean> {
+  private async failed(frame: QueuedFrame, error: unknown): Promise<boolean> {
     const apiError = asApiError(error);
-    await this.saveAttempt(frame, blobId, apiError);
+    await this.saveAttempt(frame, apiError);
     if (apiError.transient) {
       this.recordFailure(apiError);
       return false;
@@ -208,23 +212,21 @@ export class UploadQueue extends EventTarget {
     return true;
   }
 
-  /** Stores a failed attempt on the frame: pending again after a transient failure, parked after a refusal. */
-  private async saveAttempt(frame: QueuedFrame, blobId: string | undefined, apiError: ApiError): Promise<void> {
-    await this.store.put({ ...frame, blobId, attempts: frame.attempts + 1, lastError: `${apiError.code}: ${apiError.message}`, state: apiError.transient ? 'pending' : 'failed', notBefore: 0 });
+  /** Stores a failed attempt on the frame (its blob id kept): pending again after a transient failure, parked after a refusal. */
+  private async saveAttempt(frame: QueuedFrame, apiError: ApiError): Promise<void> {
+    await this.store.put({ ...frame, attempts: frame.attempts + 1, lastError: `${apiError.code}: ${apiError.message}`, state: apiError.transient ? 'pending' : 'failed', notBefore: 0 });
   }
 
   private async upload(frame: QueuedFrame): Promise<void> {
-    let blobId = frame.blobId;
+    let attempted = frame;
     try {
-      if (!blobId) {
-        blobId = (await this.api.uploadBlob(frame.jpeg)).blobId;
-        await this.store.put({ ...frame, blobId });
-      }
-      await this.api.ingestFrame(this.ingestRequest(frame, blobId));
+      const withBlob = await this.withBlob(frame);
+      attempted = withBlob; // a failure below keeps the blob id on the stored frame
+      await this.api.ingestFrame(this.ingestRequest(withBlob));
       await this.store.delete(frame.idempotencyKey);
       this.succeeded(1);
     } catch (error) {
-      await this.failed(frame, blobId, error);
+      await this.failed(attempted, error);
     }
   }
 
