@@ -188,7 +188,7 @@ export function annTransactionSettings(limit: number): Readonly<Record<string, s
 
 /** The settings stage 1 runs with, whether set with the tenant scope or by annSettingsSql (why each: there). */
 function stage1Settings(efSearch: number): Readonly<Record<string, string>> {
-  return { 'hnsw.ef_search': String(efSearch), 'hnsw.iterative_scan': 'relaxed_order', max_parallel_workers_per_gather: '0' };
+  return { 'hnsw.ef_search': String(efSearch), 'hnsw.iterative_scan': 'relaxed_order', max_parallel_workers_per_gather: '0', jit: 'off' };
 }
 
 /** Whether the search narrows the tenant's rows by gallery or time (the detection exclusion does not count). */
@@ -326,9 +326,12 @@ export function indexRowsEstimateSql(tenantId: string): Prisma.Sql {
 /**
  * HNSW search breadth for this transaction: pgvector's ef_search must be at least the LIMIT to return it.
  * And stage 1 runs in its session's process alone (max_parallel_workers_per_gather 0): an exact scan of
- * 100k rows of 1M took 128 ms with the two parallel workers the planner chose and 58 ms without (each
- * query's workers are new processes that first fault in the shared buffers they read; docs/scale-out.md),
- * and on a busy server the searches already keep every core busy.
+ * 100k rows of 1M took 128 ms with the two parallel workers the planner chose and 58 ms without (one
+ * worker: ~110 against 44–55 ms, with 2 MB huge pages too, so not the workers' page faults alone;
+ * docs/scale-out.md), and on a busy server the searches already keep every core busy.
+ * Nor does it compile its expressions (jit off): an exact scan of a 100k-row window is costed over
+ * jit_above_cost (100,000), and LLVM spent 12–15 ms of a ~60 ms scan emitting code for it, more than
+ * it saved (docs/scale-out.md). A no-op on PGlite, which is built without JIT.
  */
 export function annSettingsSql(efSearch: number): Prisma.Sql {
   const settings = Object.entries(stage1Settings(efSearch)).map(([name, value]) => Prisma.sql`set_config(${name}, ${value}, true)`);
