@@ -20,6 +20,7 @@ import {
   nearestStudentNeighboursSql,
   type AnnFilter,
   type AnnPlanOptions,
+  type ExactScanSplit,
 } from '../src/lib/repositories/detections-repository.js';
 import { insertImage } from '../src/lib/repositories/images-repository.js';
 import { createTenantWithKeys, FIXTURE_DIMENSION, FIXTURE_STUDENT_ID, unitEmbedding, writeManifestOnlyModels, type TenantKeys } from './support/fixtures.js';
@@ -43,6 +44,8 @@ describe('stage-1 vector SQL', () => {
     const exact = nearestStudentNeighboursSql(tenantId, unitEmbedding(4, 1), { ...filter, dimension: 128 }, 200, 'exact');
     await expect(`-- nearestStudentNeighbours, hnsw ${source}\n${text(hnsw)}\n`).toMatchFileSnapshot('sql-snapshots/nearest-student-neighbours.sql');
     await expect(`-- nearestStudentNeighbours, exact ${source}\n${text(exact)}\n`).toMatchFileSnapshot('sql-snapshots/nearest-student-neighbours-exact.sql');
+    const part = nearestStudentNeighboursSql(tenantId, unitEmbedding(4, 1), { ...filter, dimension: 128 }, 200, 'exact', { from: new Date('2026-02-01T00:00:00Z'), before: new Date('2026-02-02T00:00:00Z') });
+    await expect(`-- nearestStudentNeighbours, exact, one time slice of a split scan ${source}\n${text(part)}\n`).toMatchFileSnapshot('sql-snapshots/nearest-student-neighbours-exact-slice.sql');
     await expect(`-- filteredRowCount ${source}\n${text(filteredRowCountSql(tenantId, filter, 10_000))}\n`).toMatchFileSnapshot('sql-snapshots/filtered-row-count.sql');
     await expect(`-- annSettings (values: ${annSettingsSql(200).values.join(', ')})\n${annSettingsSql(200).sql.trim()}\n`).toMatchFileSnapshot('sql-snapshots/ann-settings.sql');
     await expect(`-- indexRowsEstimate ${source}\n${text(indexRowsEstimateSql(tenantId))}\n`).toMatchFileSnapshot('sql-snapshots/index-rows-estimate.sql');
@@ -259,6 +262,44 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
     expect(remembered.admittedRows).toBeNull();
     expect(remembered.plan).toBe('exact');
     expect(remembered.candidates).toEqual(counted.candidates);
+  }, 120_000);
+
+  it('splits a large exact scan by time across connections that are free (Postgres), returning exactly what one scan returns', async () => {
+    const db = server.app.db;
+    const eightyDays = filters()[4]!;
+    const admitted = new Set(rows.filter(eightyDays.admits).map((row) => row.id));
+    // 18k rows, made exact by a raised row limit; parts of at least 2,000 rows (the default is 10,000).
+    const options = (split?: ExactScanSplit): AnnPlanOptions => ({ exactMaxRows: 50_000, exactScanSplit: split });
+    const split = (maxParts: number, tenantId = tenant.tenantId): ExactScanSplit => ({
+      maxParts,
+      minRowsPerPart: 2_000,
+      freeConnections: () => db.freeConnections(),
+      run: (work) => db.withTenantRaw(tenantId, work, { settings: annTransactionSettings(200) }),
+    });
+    for (const q of [0, 1, 2]) {
+      const query = rows[(q * 4099) % rows.length]!;
+      const annFilter = { ...filter, ...eightyDays.filter, excludeDetectionId: query.id };
+      const single = await db.withTenant(tenant.tenantId, (tx) => nearestStudentNeighbours(tx, tenant.tenantId, query.embedding, annFilter, 200, options()));
+      expect(single).toMatchObject({ plan: 'exact', parts: 1, admittedRows: admitted.size }); // the count keeps the query's own row
+      for (const maxParts of [2, 3]) {
+        const parted = await db.withTenantRaw(tenant.tenantId, (tx) => nearestStudentNeighbours(tx, tenant.tenantId, query.embedding, annFilter, 200, options(split(maxParts))));
+        // PGlite is one connection: never split there.
+        expect(parted.parts).toBe(backend === 'postgres' ? maxParts : 1);
+        expect(parted.plan).toBe('exact');
+        expect(parted.candidates).toEqual(single.candidates);
+        expect(parted.candidates.every((candidate) => admitted.has(candidate.id) && !otherIds.has(candidate.id))).toBe(true);
+      }
+    }
+    // A part run under another tenant's scope sees none of this tenant's rows: the parts carry the scope, not the filter alone.
+    if (backend === 'postgres') {
+      const query = rows[5]!;
+      const crossed = await db.withTenantRaw(tenant.tenantId, (tx) => nearestStudentNeighbours(tx, tenant.tenantId, query.embedding, { ...filter, ...eightyDays.filter }, 200, options(split(2, other.tenantId))));
+      expect(crossed.parts).toBe(2);
+      const ownSlice = crossed.candidates.filter((candidate) => admitted.has(candidate.id));
+      expect(crossed.candidates).toEqual(ownSlice); // nothing of the other tenant's either (its rows are not in the window)
+      const latestHalf = rows.filter(eightyDays.admits).filter((row) => row.capturedAt.getTime() >= START + 55 * DAY_MS);
+      expect(crossed.candidates.some((candidate) => latestHalf.some((row) => row.id === candidate.id))).toBe(false);
+    }
   }, 120_000);
 
   it('redoes a starved HNSW scan exactly, so a selective filter never shortens the pool', async () => {

@@ -222,6 +222,46 @@ describe.each(backends)('row-level security on $name', (backend) => {
       for (let i = 0; i < 4; i++) expect(await database.withTenantRaw(a.tenantId, rawCounts)).toEqual(ONE_EACH);
     });
 
+    it('counts the connections free at once, so a request can split its work without ever waiting on the pool', async () => {
+      if (backend.name === 'pglite') {
+        // One connection, which the work holds: nothing is free, inside or outside.
+        expect(database.freeConnections()).toBe(0);
+        expect(await database.withTenantRaw(a.tenantId, async () => database.freeConnections())).toBe(0);
+        return;
+      }
+      const small = await testDatabase.open({ migrate: false, poolSize: 3 });
+      try {
+        expect(small.freeConnections()).toBe(3); // none opened yet, three may be
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        const seen: number[] = [];
+        const holders = [a, b].map((tenant) => small.withTenantRaw(tenant.tenantId, async (sql) => {
+          await sql.$queryRaw`SELECT 1`;
+          seen.push(small.freeConnections());
+          await held;
+        }));
+        while (seen.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(small.freeConnections()).toBe(1);
+        // Split work started at once on the free connection runs, scoped like any other unit of work.
+        const [own] = await small.withTenantRaw(b.tenantId, (sql) => sql.$queryRaw<{ tenant: string }[]>`SELECT current_setting('app.tenant_id') AS tenant`);
+        expect(own).toEqual({ tenant: b.tenantId });
+        // All three held: nothing free; and while a request waits for one, nothing is free either.
+        let releaseThird!: () => void;
+        const third = small.withTenantRaw(a.tenantId, () => new Promise<void>((resolve) => (releaseThird = resolve)));
+        while (releaseThird === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(small.freeConnections()).toBe(0);
+        const waiting = small.withTenantRaw(a.tenantId, async () => 'served');
+        expect(small.freeConnections()).toBe(0);
+        release();
+        releaseThird();
+        await Promise.all([...holders, third]);
+        expect(await waiting).toBe('served');
+        expect(small.freeConnections()).toBe(3); // all three idle again
+      } finally {
+        await small.close();
+      }
+    });
+
     it('leaves no aborted transaction on a pooled connection when the scope itself fails', async () => {
       await expect(database.withTenantRaw(a.tenantId, rawCounts, { settings: { statement_timeout: 'soon' } })).rejects.toThrow(/statement_timeout/);
       // The next units of work (the same pooled connection first) run normally.

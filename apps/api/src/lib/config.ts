@@ -45,6 +45,7 @@ const environmentSchema = z.object({
   MAX_TOP_K: integer(200, 1, 200),
   MAX_CANDIDATE_POOL: integer(2000, 1, 2000),
   SEARCH_TEACHER_BUDGET_MS: integer(1500, 0, 60_000),
+  SEARCH_SCAN_CONNECTIONS: integer(2, 1, 16),
   // The student's HNSW graph (pgvector m / ef_construction), used when its index is built.
   HNSW_M: integer(DEFAULT_STUDENT_GRAPH.m, 2, 100),
   HNSW_EF_CONSTRUCTION: integer(DEFAULT_STUDENT_GRAPH.efConstruction, 4, 1000),
@@ -74,6 +75,8 @@ export interface Limits {
   candidatePool: number;
   /** Milliseconds a search may spend computing missing teacher vectors; candidates past it are skipped, not waited for. */
   searchTeacherBudgetMs: number;
+  /** Connections an exact stage-1 scan of many rows may run on at once, by time slices, when they are free (1 = one). */
+  searchScanConnections: number;
   queryDepth: number;
   queryComplexity: number;
   requestsPerMinute: number;
@@ -151,6 +154,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       topK: env.MAX_TOP_K,
       candidatePool: env.MAX_CANDIDATE_POOL,
       searchTeacherBudgetMs: env.SEARCH_TEACHER_BUDGET_MS,
+      searchScanConnections: env.SEARCH_SCAN_CONNECTIONS,
       queryDepth: env.MAX_QUERY_DEPTH,
       queryComplexity: env.MAX_QUERY_COMPLEXITY,
       requestsPerMinute: env.RATE_LIMIT_PER_MINUTE,

@@ -43,6 +43,14 @@ export interface Database {
    */
   withTenantRaw<T>(tenantId: string, work: (sql: SqlClient) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
+   * How many more units of work could start now without waiting for a connection: the pool's idle
+   * connections plus those it may still open; 0 while any request waits, and always 0 on PGlite (one
+   * connection). For splitting one request's statement across connections while the request holds one
+   * already: a request that held a connection and waited for another could deadlock a full pool. Start
+   * the units (withTenantRaw) before the next `await`: the pool hands out connections in call order.
+   */
+  freeConnections(): number;
+  /**
    * Runs `work` in one transaction as the table owner, across tenants. Only for
    * operator tenant creation, API-key lookup by prefix, teacher-worker claiming
    * and the retention sweeper.
@@ -92,6 +100,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         timeout: timeout ?? DEFAULT_TRANSACTION_OPTIONS.timeout,
         maxWait: maxWait ?? DEFAULT_TRANSACTION_OPTIONS.maxWait,
       }),
+    freeConnections: () => opened.raw.freeConnections(),
     asSystem: (work, transactionOptions) => runAsSystem(prisma, work, transactionOptions),
     async close() {
       await prisma.$disconnect();

@@ -1,6 +1,6 @@
 // Stage 1's plan choice (pure): when the exact scan runs, and how wide HNSW searches.
 import { describe, expect, it } from 'vitest';
-import { admittedRowCountCap, chooseAnnPlan, EXACT_SCAN_MAX_FILTERED_ROWS, EXACT_SCAN_MAX_ROWS, hasNarrowingFilter, hasTimeWindow } from './detections-repository.js';
+import { admittedRowCountCap, chooseAnnPlan, EXACT_SCAN_MAX_FILTERED_ROWS, EXACT_SCAN_MAX_ROWS, exactScanSlices, hasNarrowingFilter, hasTimeWindow, mergeCandidates, type TimeSlice } from './detections-repository.js';
 
 describe('stage-1 plan choice', () => {
   it('counts a gallery/time filter up to 15 % of the index (at least 10k, at most 250k)', () => {
@@ -62,5 +62,50 @@ describe('stage-1 plan choice', () => {
     expect(hasTimeWindow(none)).toBe(false);
     expect(hasTimeWindow({ ...none, capturedAfter: new Date(0) })).toBe(true);
     expect(hasTimeWindow({ ...none, capturedBefore: new Date(0) })).toBe(true);
+  });
+});
+
+describe('a split exact scan', () => {
+  const day = 86_400_000;
+  const earliest = new Date(Date.UTC(2026, 1, 5));
+  const latest = new Date(earliest.getTime() + 9 * day);
+  /** Which slices hold the instant `t` (exactly one, for a partition of time). */
+  const holders = (slices: TimeSlice[], t: number) => slices.filter((slice) => (slice.from === null || t >= slice.from.getTime()) && (slice.before === null || t < slice.before.getTime())).length;
+
+  it('cuts the admitted rows’ time span into equal slices that cover every instant exactly once', () => {
+    const slices = exactScanSlices({ admittedRows: 100_000, earliest, latest, maxParts: 2, minRowsPerPart: 10_000 });
+    expect(slices).toEqual([
+      { from: null, before: new Date(earliest.getTime() + 4.5 * day) },
+      { from: new Date(earliest.getTime() + 4.5 * day), before: null },
+    ]);
+    const three = exactScanSlices({ admittedRows: 100_000, earliest, latest, maxParts: 3, minRowsPerPart: 10_000 });
+    expect(three).toHaveLength(3);
+    for (const t of [earliest.getTime() - day, earliest.getTime(), earliest.getTime() + 3 * day - 1, earliest.getTime() + 3 * day, earliest.getTime() + 6 * day, latest.getTime(), latest.getTime() + day]) {
+      expect(holders(three, t), new Date(t).toISOString()).toBe(1);
+    }
+  });
+
+  it('keeps one unsliced scan when it is too small to gain, no connection is free, or the rows share one millisecond', () => {
+    const whole = [{ from: null, before: null }];
+    // 19,999 rows: two parts would hold under 10k each (measured: 10k rows take 3.3 ms either way).
+    expect(exactScanSlices({ admittedRows: 19_999, earliest, latest, maxParts: 2, minRowsPerPart: 10_000 })).toEqual(whole);
+    expect(exactScanSlices({ admittedRows: 20_000, earliest, latest, maxParts: 2, minRowsPerPart: 10_000 })).toHaveLength(2);
+    expect(exactScanSlices({ admittedRows: 30_000, earliest, latest, maxParts: 8, minRowsPerPart: 10_000 })).toHaveLength(3);
+    expect(exactScanSlices({ admittedRows: 100_000, earliest, latest, maxParts: 1, minRowsPerPart: 10_000 })).toEqual(whole);
+    expect(exactScanSlices({ admittedRows: 100_000, earliest: latest, latest, maxParts: 2, minRowsPerPart: 10_000 })).toEqual(whole);
+    expect(exactScanSlices({ admittedRows: 0, earliest: null, latest: null, maxParts: 2, minRowsPerPart: 10_000 })).toEqual(whole);
+    // Two milliseconds apart: at most two slices, each a millisecond wide.
+    const narrow = exactScanSlices({ admittedRows: 100_000, earliest, latest: new Date(earliest.getTime() + 2), maxParts: 4, minRowsPerPart: 10_000 });
+    expect(narrow).toEqual([{ from: null, before: new Date(earliest.getTime() + 1) }, { from: new Date(earliest.getTime() + 1), before: null }]);
+  });
+
+  it('merges the parts into the single scan’s order: similarity descending, then id ascending, the first `limit`', () => {
+    const a = [{ id: 'b0000000-0000-4000-8000-000000000000', similarity: 0.9 }, { id: '10000000-0000-4000-8000-000000000000', similarity: 0.5 }];
+    const b = [{ id: 'a0000000-0000-4000-8000-000000000000', similarity: 0.9 }, { id: 'f0000000-0000-4000-8000-000000000000', similarity: 0.7 }];
+    expect(mergeCandidates([a, b], 3).map((candidate) => candidate.id)).toEqual([
+      'a0000000-0000-4000-8000-000000000000', 'b0000000-0000-4000-8000-000000000000', 'f0000000-0000-4000-8000-000000000000',
+    ]);
+    expect(mergeCandidates([[], a], 5)).toEqual(a);
+    expect(mergeCandidates([], 5)).toEqual([]);
   });
 });

@@ -152,6 +152,30 @@ export const HNSW_MAX_SCAN_TUPLES = 20_000;
 /** pgvector's largest hnsw.ef_search. */
 const MAX_EF_SEARCH = 1000;
 
+/**
+ * An exact scan of at least twice this many rows may be split across connections (exactScanSplit), each
+ * part holding about this many or more. Measured on a 1M-row scratch table with the bench's vectors, one
+ * session against two on this 2-core machine (docs/scale-out.md): 10k rows 3.3 ms either way, 20k rows
+ * 9.1 → 5.4 ms, 100k rows 45 → 23.5 ms (three parts: 28 ms; more parts than the server's cores only add
+ * switching).
+ */
+export const EXACT_SCAN_PART_MIN_ROWS = 10_000;
+
+/** Where an exact scan of many rows may run its parts: on connections other than the transaction's own. */
+export interface ExactScanSplit {
+  /** Most statements one exact scan becomes, the transaction's own included (SEARCH_SCAN_CONNECTIONS; 1 = never split). */
+  maxParts: number;
+  /** Connections free at once (Database.freeConnections): a part never waits for one. */
+  freeConnections(): number;
+  /**
+   * Runs `work` in a transaction of its own on another connection, with this one's tenant scope and
+   * stage-1 settings (Database.withTenantRaw); it must start the transaction before its first `await`.
+   */
+  run<T>(work: (sql: SqlClient) => Promise<T>): Promise<T>;
+  /** Rows per part at least (default EXACT_SCAN_PART_MIN_ROWS). */
+  minRowsPerPart?: number;
+}
+
 export interface AnnPlanOptions {
   exactMaxRows?: number;
   exactMaxFilteredShare?: number;
@@ -164,6 +188,8 @@ export interface AnnPlanOptions {
    * short HNSW pool is redone exactly. Ignored under a time window, whose count changes with the window.
    */
   knownPlan?: 'exact' | 'hnsw';
+  /** Split a counted exact scan of many rows by time across free connections (see exactScanParts). */
+  exactScanSplit?: ExactScanSplit;
 }
 
 export interface AnnPlanChoice {
@@ -257,6 +283,41 @@ function timeWindowSql(filter: Pick<AnnFilter, 'capturedAfter' | 'capturedBefore
         AND (${filter.capturedBefore}::timestamptz IS NULL OR captured_at <= ${filter.capturedBefore}::timestamptz)`;
 }
 
+/** One part of a split exact scan: from ≤ captured_at < before, either bound open (the filter's own bounds still apply). */
+export interface TimeSlice {
+  from: Date | null;
+  before: Date | null;
+}
+
+function timeSliceSql(slice: TimeSlice): Prisma.Sql {
+  const from = slice.from ? Prisma.sql`
+        AND captured_at >= ${slice.from}::timestamptz` : Prisma.empty;
+  const before = slice.before ? Prisma.sql`
+        AND captured_at < ${slice.before}::timestamptz` : Prisma.empty;
+  return Prisma.sql`${from}${before}`;
+}
+
+/**
+ * The time slices an exact scan of `admittedRows` rows captured between `earliest` and `latest` runs as:
+ * at most `maxParts`, each of at least `minRowsPerPart` rows on average, each at least a millisecond wide
+ * (captured_at's precision); the span cut into equal times, so the parts are even in rows when the rows
+ * are even in time. Together they cover every instant exactly once: the first is open below, the last
+ * above. One part (no slicing) when the scan is too small to gain from more.
+ */
+export function exactScanSlices(input: { admittedRows: number; earliest: Date | null; latest: Date | null; maxParts: number; minRowsPerPart: number }): TimeSlice[] {
+  const { earliest, latest } = input;
+  const span = earliest && latest ? latest.getTime() - earliest.getTime() : 0;
+  const parts = Math.max(1, Math.min(Math.floor(input.maxParts), Math.floor(input.admittedRows / Math.max(1, input.minRowsPerPart)), span));
+  if (parts === 1 || !earliest) return [{ from: null, before: null }];
+  const bounds = Array.from({ length: parts - 1 }, (_, i) => new Date(earliest.getTime() + Math.floor(((i + 1) * span) / parts)));
+  return Array.from({ length: parts }, (_, i) => ({ from: i === 0 ? null : bounds[i - 1]!, before: i === parts - 1 ? null : bounds[i]! }));
+}
+
+/** Candidates of several parts in the exact scan's order (similarity descending, then id: uuid order is its text's), the first `limit`. */
+export function mergeCandidates(parts: readonly (readonly AnnCandidate[])[], limit: number): AnnCandidate[] {
+  return parts.flat().sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
+}
+
 /**
  * The stage-1 statement (exported for the SQL snapshot and EXPLAIN tests). `hnsw`: the index scan
  * in a MATERIALIZED CTE, re-sorted outside — inlined, the outer ORDER BY would trust the index order,
@@ -269,7 +330,7 @@ function timeWindowSql(filter: Pick<AnnFilter, 'capturedAfter' | 'capturedBefore
  * to disk, every id turned into text, and a time window without a gallery filter scanning the whole
  * tenant: docs/scale-out.md).
  */
-export function nearestStudentNeighboursSql(tenantId: string, query: Float32Array, filter: AnnFilter, limit: number, plan: 'hnsw' | 'exact' = 'hnsw'): Prisma.Sql {
+export function nearestStudentNeighboursSql(tenantId: string, query: Float32Array, filter: AnnFilter, limit: number, plan: 'hnsw' | 'exact' = 'hnsw', slice?: TimeSlice): Prisma.Sql {
   const type = vectorType(filter.dimension);
   const vector = toVectorSql(query);
   if (plan === 'exact') {
@@ -277,7 +338,7 @@ export function nearestStudentNeighboursSql(tenantId: string, query: Float32Arra
     SELECT id::text AS id, similarity FROM (
       SELECT id, (1 - (student_embedding::${type} <=> ${vector}::${type}))::float8 AS similarity
       FROM detections
-      WHERE ${filterSql(tenantId, filter, filter.galleryIds, true)}
+      WHERE ${filterSql(tenantId, filter, filter.galleryIds, true)}${slice ? timeSliceSql(slice) : Prisma.empty}
       ORDER BY similarity DESC, id
       LIMIT ${limit}
     ) AS nearest
@@ -300,12 +361,14 @@ export function nearestStudentNeighboursSql(tenantId: string, query: Float32Arra
  * gallery filter the tenant's galleries are listed, so a time window is an index range per gallery
  * on (tenant_id, gallery_id, captured_at) rather than a walk over the whole tenant. The model id is
  * left out (it would need the heap): a few rows of a retired model only make HNSW likelier, and the
- * exact retry covers that.
+ * exact retry covers that. The earliest and latest capture times come from the same index entries (no
+ * measurable cost: 5.0 ms either way for 100k rows) and place the time slices of a split exact scan; they
+ * are the admitted rows' own only when the count stayed within the cap, the only case that scans exactly.
  */
 export function filteredRowCountSql(tenantId: string, filter: AnnFilter, cap: number): Prisma.Sql {
   return Prisma.sql`
-    SELECT count(*)::int AS count FROM (
-      SELECT 1 FROM detections
+    SELECT count(*)::int AS count, min(captured_at) AS earliest, max(captured_at) AS latest FROM (
+      SELECT captured_at FROM detections
       WHERE tenant_id = ${tenantId}::uuid
         AND ${listedGalleriesSql(tenantId, filter.galleryIds)}
         AND ${timeWindowSql(filter)}
@@ -346,6 +409,8 @@ export interface AnnResult {
   admittedRows: number | null;
   /** hnsw.ef_search the HNSW plan ran with (also reported for exact plans: the breadth HNSW would have had). */
   efSearch: number;
+  /** Statements the exact scan ran as, at once on separate connections (1 unless exactScanSplit split it; 1 for HNSW). */
+  parts: number;
 }
 
 /**
@@ -368,20 +433,53 @@ export async function nearestStudentNeighbours(
   const efSearch = baseEfSearch(limit);
   // Before the count: the settings keep the count and the exact scan in this process too (annSettingsSql).
   if (!options.presetSettings) await tx.$queryRaw(annSettingsSql(efSearch));
-  let admittedRows: number | null = null;
+  let admitted: { count: number; earliest: Date | null; latest: Date | null } | null = null;
   let plan: AnnPlanChoice['plan'];
   if (options.knownPlan && !hasTimeWindow(filter)) {
     plan = options.knownPlan;
   } else {
     const indexRows = (await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql(tenantId)))[0]?.rows ?? 0;
     const cap = admittedRowCountCap(indexRows, { narrowed: hasNarrowingFilter(filter), limit }, options);
-    [{ count: admittedRows } = { count: 0 }] = await tx.$queryRaw<{ count: number }[]>(filteredRowCountSql(tenantId, filter, cap));
-    ({ plan } = chooseAnnPlan({ limit, admittedRows, cap }));
+    admitted = (await tx.$queryRaw<{ count: number; earliest: Date | null; latest: Date | null }[]>(filteredRowCountSql(tenantId, filter, cap)))[0] ?? { count: 0, earliest: null, latest: null };
+    ({ plan } = chooseAnnPlan({ limit, admittedRows: admitted.count, cap }));
   }
-  if (plan === 'exact') return { candidates: await exactScan(), plan: 'exact', admittedRows, efSearch };
+  const admittedRows = admitted?.count ?? null;
+  if (plan === 'exact') {
+    const split = options.exactScanSplit;
+    if (!split || !admitted) return { candidates: await exactScan(), plan: 'exact', admittedRows, efSearch, parts: 1 };
+    const { candidates, parts } = await splitExactScan(tx, split, admitted, (sql, slice) => sql.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact', slice)), limit);
+    return { candidates, plan: 'exact', admittedRows, efSearch, parts };
+  }
   const approximate = await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'hnsw'));
-  if (approximate.length >= limit) return { candidates: approximate, plan: 'hnsw', admittedRows, efSearch };
-  return { candidates: await exactScan(), plan: 'hnsw_then_exact', admittedRows, efSearch };
+  if (approximate.length >= limit) return { candidates: approximate, plan: 'hnsw', admittedRows, efSearch, parts: 1 };
+  return { candidates: await exactScan(), plan: 'hnsw_then_exact', admittedRows, efSearch, parts: 1 };
+}
+
+/**
+ * The exact scan as time slices run at once: the first in this transaction, the others each on a
+ * connection that was free (never one waited for), their candidates merged into the order one scan
+ * gives, so the answer is the same set in the same order. Postgres's own parallel workers were slower
+ * here than one process (max_parallel_workers_per_gather stays 0, annSettingsSql); separate sessions
+ * each read and score only their slice's rows. Each part sees the rows committed when it starts, as
+ * every statement of a read-committed transaction does.
+ */
+async function splitExactScan(
+  tx: SqlClient,
+  split: ExactScanSplit,
+  admitted: { count: number; earliest: Date | null; latest: Date | null },
+  scan: (sql: SqlClient, slice: TimeSlice | undefined) => Promise<AnnCandidate[]>,
+  limit: number,
+): Promise<{ candidates: AnnCandidate[]; parts: number }> {
+  // No await between asking how many connections are free and starting a transaction on each.
+  const slices = exactScanSlices({ ...admitted, admittedRows: admitted.count, maxParts: Math.min(split.maxParts, 1 + split.freeConnections()), minRowsPerPart: split.minRowsPerPart ?? EXACT_SCAN_PART_MIN_ROWS });
+  if (slices.length === 1) return { candidates: await scan(tx, undefined), parts: 1 };
+  const [own, ...others] = slices;
+  const running = [...others.map((slice) => split.run((sql) => scan(sql, slice))), scan(tx, own)];
+  // Every part settles before the transaction goes on (or rolls back): none is left running on its own.
+  const settled = await Promise.allSettled(running);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return { candidates: mergeCandidates(settled.map((outcome) => (outcome as PromiseFulfilledResult<AnnCandidate[]>).value), limit), parts: slices.length };
 }
 
 /** Teacher cosine similarity of each candidate that has a teacher vector of `modelId`. */

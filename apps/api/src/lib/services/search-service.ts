@@ -8,8 +8,10 @@
 // further query) and writes the search-audit row. Round trips are counted: the
 // HNSW settings go with the tenant scope's statement, and a search without a
 // time window reuses the plan its tenant's or gallery set's count chose in the
-// last minute instead of counting. `score` is the teacher
-// cosine when re-ranked, else the student's.
+// last minute instead of counting. A large exact scan (a wide time window) also
+// runs time slices of itself on pooled connections that are free at that moment,
+// in read-only transactions of their own (SEARCH_SCAN_CONNECTIONS; never waiting
+// for one). `score` is the teacher cosine when re-ranked, else the student's.
 import type { Detection, SqlClient } from '@person-search/db';
 import { cosineSimilarity, type RgbImage } from '@person-search/model';
 import type { BoxValue, DetectionParent, GalleryParent, ImageParent } from '@person-search/schema';
@@ -59,6 +61,8 @@ export interface SearchStats {
   candidates: number;
   /** How stage 1 ran: exact scan (few admitted rows), HNSW, or HNSW that came back short and was redone exactly. */
   annPlan: 'EXACT' | 'HNSW' | 'HNSW_THEN_EXACT';
+  /** Statements the exact scan ran as, at once on separate connections (SEARCH_SCAN_CONNECTIONS); 1 otherwise. */
+  annParts: number;
   reranked: number;
   teacherComputed: number;
   /** Candidates left without a teacher score: their frame failed to decode/embed, the worker gave up on them, or the time budget ran out. */
@@ -84,6 +88,8 @@ const ANN_PLAN_NAMES = { exact: 'EXACT', hnsw: 'HNSW', hnsw_then_exact: 'HNSW_TH
 
 /** Transaction timeout besides the teacher budget: query inference, stage 1 and the reads (generous; Prisma's default is 5 s). */
 const SEARCH_TRANSACTION_BASE_MS = 10_000;
+/** A scan part asks for a connection only when one is free; this bounds the wait should another request take it first. */
+const SCAN_PART_MAX_WAIT_MS = 1_000;
 
 /**
  * How long the plan a count chose for a search without a time window (a tenant, or a gallery set)
@@ -179,7 +185,13 @@ export function createSearchService(deps: ServiceDeps) {
         };
         // The plan a count without a time window chose (for the tenant, or a gallery set) is reused for a while.
         const planKey = hasTimeWindow(filter) ? null : `${tenantId}/${student.manifest.id}/${galleryIds ? [...galleryIds].sort().join(',') : '*'}`;
-        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, filter, candidatePool, { presetSettings: true, knownPlan: planKey === null ? undefined : knownPlans.get(planKey) });
+        // A large exact scan also runs on connections the pool has free, in time slices (never waiting for one).
+        const exactScanSplit = {
+          maxParts: config.limits.searchScanConnections,
+          freeConnections: () => db.freeConnections(),
+          run: <T>(work: (sql: SqlClient) => Promise<T>) => db.withTenantRaw(tenantId, work, { timeout: SEARCH_TRANSACTION_BASE_MS, maxWait: SCAN_PART_MAX_WAIT_MS, settings: annTransactionSettings(candidatePool) }),
+        };
+        const ann = await nearestStudentNeighbours(tx, tenantId, query.studentEmbedding, filter, candidatePool, { presetSettings: true, knownPlan: planKey === null ? undefined : knownPlans.get(planKey), exactScanSplit });
         if (planKey !== null && ann.admittedRows !== null) knownPlans.set(planKey, ann.plan === 'exact' ? 'exact' : 'hnsw');
         const { candidates } = ann;
         const annDone = performance.now();
@@ -222,6 +234,7 @@ export function createSearchService(deps: ServiceDeps) {
         const stats: SearchStats = {
           candidates: candidates.length,
           annPlan: ANN_PLAN_NAMES[ann.plan],
+          annParts: ann.parts,
           reranked: teacherQuery ? teacherScores.size : 0,
           teacherComputed,
           teacherSkipped,
