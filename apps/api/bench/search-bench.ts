@@ -152,7 +152,7 @@ async function benchStage1(bench: BenchEnvironment, tenant: LoadedTenant, rows: 
     for (const mode of modes) {
       const r = results[mode];
       table.push({
-        backend: bench.backend, 'rows/tenant': rows, filter: name, stage1: mode === 'auto' ? `chosen (${[...r.plans].join('+')})` : mode === 'exact-jit' ? 'exact, jit on' : mode,
+        backend: bench.backend, 'rows/tenant': rows, filter: name, stage1: mode === 'auto' ? `chosen (${[...r.plans].join('+')})` : mode === 'auto-one' ? `chosen, one connection (${[...r.plans].join('+')})` : mode === 'exact-jit' ? 'exact, jit on' : mode,
         'p50 ms': round2(percentile(r.ms, 0.5)), 'p95 ms': round2(percentile(r.ms, 0.95)), 'recall@20 min': r.recall.length ? Math.min(...r.recall) : null,
         'recall@20 mean': r.recall.reduce((a, b) => a + b, 0) / r.recall.length, 'short pools': r.short,
         target: mode === 'auto' ? 'recall min ≥ 0.99, ≤ exact' : mode === 'auto-one' ? 'baseline of the split' : 'baseline',
