@@ -394,8 +394,9 @@ export function indexRowsEstimateSql(tenantId: string): Prisma.Sql {
  * docs/scale-out.md), and on a busy server the searches already keep every core busy.
  * Nor does it compile its expressions (jit off): an exact scan of a 100k-row window is costed over
  * jit_above_cost (100,000); EXPLAIN ANALYZE showed 12.7–14.9 ms of JIT in such plans, and the serial scan
- * took 58.8 / 58.9 ms p50 with it against 44.2 / 55.2 without on a scratch table (not yet confirmed at 1M
- * through the bench; docs/scale-out.md). A no-op on PGlite, which is built without JIT.
+ * took 58.8 / 58.9 ms p50 with it against 44.2 / 55.2 without on a scratch table; at 1M rows/tenant, query
+ * by query in one bench run, 63.6 against 59.9 ms (docs/scale-out.md). A no-op on PGlite, which is built
+ * without JIT.
  */
 export function annSettingsSql(efSearch: number): Prisma.Sql {
   const settings = Object.entries(stage1Settings(efSearch)).map(([name, value]) => Prisma.sql`set_config(${name}, ${value}, true)`);
