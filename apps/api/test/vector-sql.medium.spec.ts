@@ -273,6 +273,7 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
     const split = (maxParts: number, tenantId = tenant.tenantId): ExactScanSplit => ({
       maxParts,
       minRowsPerPart: 2_000,
+      openMinRows: 0, // open connections the pool does not hold yet too (by default only for 100k rows or more)
       freeConnections: () => db.freeConnections(),
       run: (work) => db.withTenantRaw(tenantId, work, { settings: annTransactionSettings(200) }),
     });
@@ -299,6 +300,17 @@ describe.each(backends())('stage-1 plans (%s)', (backend) => {
       expect(crossed.candidates).toEqual(ownSlice); // nothing of the other tenant's either (its rows are not in the window)
       const latestHalf = rows.filter(eightyDays.admits).filter((row) => row.capturedAt.getTime() >= START + 55 * DAY_MS);
       expect(crossed.candidates.some((candidate) => latestHalf.some((row) => row.id === candidate.id))).toBe(false);
+    }
+    // Under openMinRows only idle connections count: none idle, five openable ⇒ one statement, no other connection asked for.
+    const query = rows[9]!;
+    let asked = 0;
+    const idleOnly: ExactScanSplit = { maxParts: 4, minRowsPerPart: 2_000, openMinRows: 100_000, freeConnections: () => ({ idle: 0, openable: 5 }), run: (work) => (asked++, split(4).run(work)) };
+    const whole = await db.withTenantRaw(tenant.tenantId, (tx) => nearestStudentNeighbours(tx, tenant.tenantId, query.embedding, { ...filter, ...eightyDays.filter }, 200, options(idleOnly)));
+    expect({ parts: whole.parts, asked }).toEqual({ parts: 1, asked: 0 });
+    if (backend === 'postgres') {
+      const opened = await db.withTenantRaw(tenant.tenantId, (tx) => nearestStudentNeighbours(tx, tenant.tenantId, query.embedding, { ...filter, ...eightyDays.filter }, 200, options({ ...idleOnly, openMinRows: 18_000 })));
+      expect({ parts: opened.parts, asked }).toEqual({ parts: 4, asked: 3 });
+      expect(opened.candidates).toEqual(whole.candidates);
     }
   }, 120_000);
 

@@ -5,7 +5,7 @@ export { openDatabase, type Database, type OpenDatabaseOptions } from './lib/ope
 export { migrate, type MigrationTarget } from './lib/migrate';
 export { MigrationError, type MigrateOptions, type MigrateResult } from './lib/migrator';
 export { APPLICATION_ROLE, type DatabaseTransaction, type TransactionOptions } from './lib/tenant-scope';
-export { TransactionTimeoutError, type SqlClient } from './lib/raw-transaction';
+export { TransactionTimeoutError, type FreeConnections, type SqlClient } from './lib/raw-transaction';
 export { DEFAULT_STUDENT_GRAPH, registerEmbeddingModel, registerEmbeddingModelSql, type EmbeddingModelRegistration } from './lib/model-registry';
 export { isolateTenantDetections, tenantPartition, type IsolateTenantOptions, type TenantPartition } from './lib/tenant-partitions';
 export { readDatabaseConfig, type DatabaseConfig } from './lib/config';

@@ -223,40 +223,42 @@ describe.each(backends)('row-level security on $name', (backend) => {
     });
 
     it('counts the connections free at once, so a request can split its work without ever waiting on the pool', async () => {
+      const none = { idle: 0, openable: 0 };
       if (backend.name === 'pglite') {
         // One connection, which the work holds: nothing is free, inside or outside.
-        expect(database.freeConnections()).toBe(0);
-        expect(await database.withTenantRaw(a.tenantId, async () => database.freeConnections())).toBe(0);
+        expect(database.freeConnections()).toEqual(none);
+        expect(await database.withTenantRaw(a.tenantId, async () => database.freeConnections())).toEqual(none);
         return;
       }
       const small = await testDatabase.open({ migrate: false, poolSize: 3 });
       try {
-        expect(small.freeConnections()).toBe(3); // none opened yet, three may be
+        expect(small.freeConnections()).toEqual({ idle: 0, openable: 3 }); // none opened yet, three may be
         let release!: () => void;
         const held = new Promise<void>((resolve) => (release = resolve));
-        const seen: number[] = [];
+        let holding = 0;
         const holders = [a, b].map((tenant) => small.withTenantRaw(tenant.tenantId, async (sql) => {
           await sql.$queryRaw`SELECT 1`;
-          seen.push(small.freeConnections());
+          holding++;
           await held;
         }));
-        while (seen.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-        expect(small.freeConnections()).toBe(1);
-        // Split work started at once on the free connection runs, scoped like any other unit of work.
+        while (holding < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(small.freeConnections()).toEqual({ idle: 0, openable: 1 });
+        // Work started at once on the free connection runs, scoped like any other unit of work; its connection stays idle after.
         const [own] = await small.withTenantRaw(b.tenantId, (sql) => sql.$queryRaw<{ tenant: string }[]>`SELECT current_setting('app.tenant_id') AS tenant`);
         expect(own).toEqual({ tenant: b.tenantId });
+        expect(small.freeConnections()).toEqual({ idle: 1, openable: 0 });
         // All three held: nothing free; and while a request waits for one, nothing is free either.
-        let releaseThird!: () => void;
+        let releaseThird: (() => void) | undefined;
         const third = small.withTenantRaw(a.tenantId, () => new Promise<void>((resolve) => (releaseThird = resolve)));
         while (releaseThird === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
-        expect(small.freeConnections()).toBe(0);
+        expect(small.freeConnections()).toEqual(none);
         const waiting = small.withTenantRaw(a.tenantId, async () => 'served');
-        expect(small.freeConnections()).toBe(0);
+        expect(small.freeConnections()).toEqual(none);
         release();
         releaseThird();
         await Promise.all([...holders, third]);
         expect(await waiting).toBe('served');
-        expect(small.freeConnections()).toBe(3); // all three idle again
+        expect(small.freeConnections()).toEqual({ idle: 3, openable: 0 });
       } finally {
         await small.close();
       }

@@ -28,10 +28,17 @@ export interface RawTransactionOptions {
 export interface RawTransactionRunner {
   transaction<T>(settings: readonly (readonly [string, string])[], work: (sql: SqlClient) => Promise<T>, options: RawTransactionOptions): Promise<T>;
   /**
-   * How many more transactions could start now without waiting for a connection: the pool's idle
-   * connections plus those it may still open, 0 while others wait. PGlite is one connection: 0.
+   * How many more transactions could start now without waiting for a connection: on the pool's idle
+   * connections, and on those it may still open (each a new session first); none while others wait.
+   * PGlite is one connection: none.
    */
-  freeConnections(): number;
+  freeConnections(): FreeConnections;
+}
+
+/** Connections a unit of work could have at once: `idle` ones, and `openable` ones the pool may still open. */
+export interface FreeConnections {
+  idle: number;
+  openable: number;
 }
 
 export class TransactionTimeoutError extends Error {
@@ -78,7 +85,7 @@ async function withDeadline<T>(timeout: number, work: (expired: () => boolean) =
 export function pgRawTransactions(pool: pg.Pool): RawTransactionRunner {
   const max = pool.options.max ?? 10;
   return {
-    freeConnections: () => (pool.waitingCount > 0 ? 0 : pool.idleCount + Math.max(0, max - pool.totalCount)),
+    freeConnections: () => (pool.waitingCount > 0 ? { idle: 0, openable: 0 } : { idle: pool.idleCount, openable: Math.max(0, max - pool.totalCount) }),
     async transaction(settings, work, { timeout, maxWait }) {
       let waited: ReturnType<typeof setTimeout> | undefined;
       const connecting = pool.connect();
@@ -129,7 +136,7 @@ export function pgRawTransactions(pool: pg.Pool): RawTransactionRunner {
 
 export function pgliteRawTransactions(pglite: PGlite): RawTransactionRunner {
   return {
-    freeConnections: () => 0,
+    freeConnections: () => ({ idle: 0, openable: 0 }),
     async transaction(settings, work, { timeout }) {
       // PGlite is one connection that runs one transaction at a time (Prisma's adapter queues on the
       // same lock), so there is no pool to wait for; a round trip is a function call, so the settings
