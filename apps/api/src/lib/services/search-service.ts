@@ -10,7 +10,7 @@
 // time window reuses the plan its tenant's or gallery set's count chose in the
 // last minute instead of counting. A large exact scan (a wide time window) also
 // runs time slices of itself on pooled connections that are free at that moment,
-// in read-only transactions of their own (SEARCH_SCAN_CONNECTIONS; never waiting
+// in transactions of their own, one SELECT each (SEARCH_SCAN_CONNECTIONS; never waiting
 // for one). `score` is the teacher cosine when re-ranked, else the student's.
 import type { Detection, SqlClient } from '@person-search/db';
 import { cosineSimilarity, type RgbImage } from '@person-search/model';
