@@ -132,10 +132,11 @@ async function benchStage1(bench: BenchEnvironment, tenant: LoadedTenant, rows: 
   for (const { name, filter: partial } of filters) {
     const filter = { ...base, ...partial };
     const exact: AnnCandidate[][] = [];
-    const results = Object.fromEntries((['exact', 'exact-jit', 'hnsw', 'auto', 'auto-one'] as const).map((mode) => [mode, { ms: [] as number[], recall: [] as number[], short: 0, plans: new Set<string>() }])) as Record<Mode, { ms: number[]; recall: number[]; short: number; plans: Set<string> }>;
     // Where a time window makes the exact scan large (Postgres), two A/B pairs: JIT (costed over jit_above_cost
     // there; PGlite has no JIT), and the chosen plan on one connection against split across free ones.
     const modes: Mode[] = bench.backend === 'postgres' && hasTimeWindow(filter) ? ['exact', 'exact-jit', 'hnsw', 'auto', 'auto-one'] : ['exact', 'hnsw', 'auto'];
+    const results = {} as Record<Mode, { ms: number[]; recall: number[]; short: number; plans: Set<string> }>;
+    for (const mode of modes) results[mode] = { ms: [], recall: [], short: 0, plans: new Set() };
     // Query by query, every mode in turn (the exact answer first): each mode finds the same cache state, and
     // the machine's drift over a run falls on all of them alike.
     for (const [q, query] of queries.entries()) {

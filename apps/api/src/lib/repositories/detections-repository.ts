@@ -198,7 +198,7 @@ export interface AnnPlanOptions {
    * short HNSW pool is redone exactly. Ignored under a time window, whose count changes with the window.
    */
   knownPlan?: 'exact' | 'hnsw';
-  /** Split a counted exact scan of many rows by time across free connections (see exactScanParts). */
+  /** Split a counted exact scan of many rows by time across free connections (see splitExactScan). */
   exactScanSplit?: ExactScanSplit;
 }
 
@@ -413,6 +413,13 @@ export function annSettingsSql(efSearch: number): Prisma.Sql {
   return Prisma.sql`SELECT ${Prisma.join(settings, ', ')}`;
 }
 
+/** What the count saw: rows the filter admits (up to its cap + 1) and the first and last capture time among them. */
+interface AdmittedRows {
+  count: number;
+  earliest: Date | null;
+  latest: Date | null;
+}
+
 export interface AnnResult {
   candidates: AnnCandidate[];
   plan: AnnPlan;
@@ -440,25 +447,25 @@ export async function nearestStudentNeighbours(
   limit: number,
   options: AnnPlanOptions = {},
 ): Promise<AnnResult> {
-  const exactScan = () => tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact'));
+  const exactScan = (sql: SqlClient = tx, slice?: TimeSlice) => sql.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact', slice));
   const efSearch = baseEfSearch(limit);
   // Before the count: the settings keep the count and the exact scan in this process too (annSettingsSql).
   if (!options.presetSettings) await tx.$queryRaw(annSettingsSql(efSearch));
-  let admitted: { count: number; earliest: Date | null; latest: Date | null } | null = null;
+  let admitted: AdmittedRows | null = null;
   let plan: AnnPlanChoice['plan'];
   if (options.knownPlan && !hasTimeWindow(filter)) {
     plan = options.knownPlan;
   } else {
     const indexRows = (await tx.$queryRaw<{ rows: number }[]>(indexRowsEstimateSql(tenantId)))[0]?.rows ?? 0;
     const cap = admittedRowCountCap(indexRows, { narrowed: hasNarrowingFilter(filter), limit }, options);
-    admitted = (await tx.$queryRaw<{ count: number; earliest: Date | null; latest: Date | null }[]>(filteredRowCountSql(tenantId, filter, cap)))[0] ?? { count: 0, earliest: null, latest: null };
+    admitted = (await tx.$queryRaw<AdmittedRows[]>(filteredRowCountSql(tenantId, filter, cap)))[0] ?? { count: 0, earliest: null, latest: null };
     ({ plan } = chooseAnnPlan({ limit, admittedRows: admitted.count, cap }));
   }
   const admittedRows = admitted?.count ?? null;
   if (plan === 'exact') {
     const split = options.exactScanSplit;
     if (!split || !admitted) return { candidates: await exactScan(), plan: 'exact', admittedRows, efSearch, parts: 1 };
-    const { candidates, parts } = await splitExactScan(tx, split, admitted, (sql, slice) => sql.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'exact', slice)), limit);
+    const { candidates, parts } = await splitExactScan(tx, split, admitted, exactScan, limit);
     return { candidates, plan: 'exact', admittedRows, efSearch, parts };
   }
   const approximate = await tx.$queryRaw<AnnCandidate[]>(nearestStudentNeighboursSql(tenantId, query, filter, limit, 'hnsw'));
@@ -477,15 +484,15 @@ export async function nearestStudentNeighbours(
 async function splitExactScan(
   tx: SqlClient,
   split: ExactScanSplit,
-  admitted: { count: number; earliest: Date | null; latest: Date | null },
-  scan: (sql: SqlClient, slice: TimeSlice | undefined) => Promise<AnnCandidate[]>,
+  admitted: AdmittedRows,
+  scan: (sql: SqlClient, slice?: TimeSlice) => Promise<AnnCandidate[]>,
   limit: number,
 ): Promise<{ candidates: AnnCandidate[]; parts: number }> {
   // No await between asking how many connections are free and starting a transaction on each.
   const free = split.freeConnections();
   const connections = free.idle + (admitted.count >= (split.openMinRows ?? EXACT_SCAN_OPEN_MIN_ROWS) ? free.openable : 0);
   const slices = exactScanSlices({ ...admitted, admittedRows: admitted.count, maxParts: Math.min(split.maxParts, 1 + connections), minRowsPerPart: split.minRowsPerPart ?? EXACT_SCAN_PART_MIN_ROWS });
-  if (slices.length === 1) return { candidates: await scan(tx, undefined), parts: 1 };
+  if (slices.length === 1) return { candidates: await scan(tx), parts: 1 };
   const [own, ...others] = slices;
   const running = [...others.map((slice) => split.run((sql) => scan(sql, slice))), scan(tx, own)];
   // Every part settles before the transaction goes on (or rolls back): none is left running on its own.
